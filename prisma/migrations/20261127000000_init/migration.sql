@@ -1,0 +1,375 @@
+-- CreateTable
+CREATE TABLE "Session" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shop" TEXT NOT NULL,
+    "state" TEXT NOT NULL,
+    "isOnline" BOOLEAN NOT NULL DEFAULT false,
+    "scope" TEXT,
+    "expires" DATETIME,
+    "accessToken" TEXT NOT NULL,
+    "userId" BIGINT,
+    "firstName" TEXT,
+    "lastName" TEXT,
+    "email" TEXT,
+    "accountOwner" BOOLEAN,
+    "locale" TEXT,
+    "collaborator" BOOLEAN,
+    "emailVerified" BOOLEAN,
+    "refreshToken" TEXT,
+    "refreshTokenExpires" DATETIME
+);
+
+-- CreateTable
+CREATE TABLE "Shop" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "name" TEXT,
+    "currency" TEXT NOT NULL DEFAULT 'USD',
+    "timezone" TEXT,
+    "status" TEXT NOT NULL DEFAULT 'installed',
+    "scopes" TEXT,
+    "installedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "uninstalledAt" DATETIME,
+    "webPixelId" TEXT,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "Customer" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shopId" TEXT NOT NULL,
+    "shopifyId" TEXT NOT NULL,
+    "email" TEXT,
+    "firstName" TEXT,
+    "lastName" TEXT,
+    "phone" TEXT,
+    "tags" TEXT NOT NULL DEFAULT '',
+    "state" TEXT,
+    "countryCode" TEXT,
+    "province" TEXT,
+    "city" TEXT,
+    "zip" TEXT,
+    "emailConsentState" TEXT NOT NULL DEFAULT 'NOT_SUBSCRIBED',
+    "emailOptInLevel" TEXT,
+    "emailConsentUpdatedAt" DATETIME,
+    "shopifyCreatedAt" DATETIME,
+    "shopifyUpdatedAt" DATETIME,
+    "deletedAt" DATETIME,
+    "redactedAt" DATETIME,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "Customer_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "Product" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shopId" TEXT NOT NULL,
+    "shopifyId" TEXT NOT NULL,
+    "title" TEXT NOT NULL,
+    "handle" TEXT NOT NULL,
+    "url" TEXT,
+    "description" TEXT NOT NULL DEFAULT '',
+    "productType" TEXT NOT NULL DEFAULT '',
+    "vendor" TEXT NOT NULL DEFAULT '',
+    "status" TEXT NOT NULL DEFAULT 'ACTIVE',
+    "tags" TEXT NOT NULL DEFAULT '',
+    "collections" JSONB,
+    "imageUrl" TEXT,
+    "currency" TEXT NOT NULL DEFAULT 'USD',
+    "priceMin" INTEGER NOT NULL DEFAULT 0,
+    "priceMax" INTEGER NOT NULL DEFAULT 0,
+    "totalInventory" INTEGER,
+    "publishedAt" DATETIME,
+    "shopifyCreatedAt" DATETIME,
+    "shopifyUpdatedAt" DATETIME,
+    "deletedAt" DATETIME,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "Product_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "Variant" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shopId" TEXT NOT NULL,
+    "productId" TEXT NOT NULL,
+    "shopifyId" TEXT NOT NULL,
+    "title" TEXT NOT NULL DEFAULT '',
+    "sku" TEXT,
+    "price" INTEGER NOT NULL DEFAULT 0,
+    "compareAtPrice" INTEGER,
+    "inventoryQuantity" INTEGER,
+    "available" BOOLEAN NOT NULL DEFAULT true,
+    "position" INTEGER NOT NULL DEFAULT 0,
+    CONSTRAINT "Variant_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "Variant_productId_fkey" FOREIGN KEY ("productId") REFERENCES "Product" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "Order" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shopId" TEXT NOT NULL,
+    "shopifyId" TEXT NOT NULL,
+    "name" TEXT NOT NULL DEFAULT '',
+    "customerId" TEXT,
+    "shopifyCustomerId" TEXT,
+    "email" TEXT,
+    "currency" TEXT NOT NULL,
+    "totalPrice" INTEGER NOT NULL,
+    "subtotalPrice" INTEGER NOT NULL DEFAULT 0,
+    "totalDiscounts" INTEGER NOT NULL DEFAULT 0,
+    "totalTax" INTEGER NOT NULL DEFAULT 0,
+    "totalShipping" INTEGER NOT NULL DEFAULT 0,
+    "refundedAmount" INTEGER NOT NULL DEFAULT 0,
+    "presentmentCurrency" TEXT,
+    "presentmentTotalPrice" INTEGER,
+    "discountCodes" JSONB,
+    "landingSite" TEXT,
+    "referringSite" TEXT,
+    "sourceName" TEXT,
+    "checkoutToken" TEXT,
+    "cartToken" TEXT,
+    "financialStatus" TEXT,
+    "fulfillmentStatus" TEXT,
+    "test" BOOLEAN NOT NULL DEFAULT false,
+    "tags" TEXT NOT NULL DEFAULT '',
+    "processedAt" DATETIME,
+    "cancelledAt" DATETIME,
+    "cancelReason" TEXT,
+    "shopifyCreatedAt" DATETIME NOT NULL,
+    "shopifyUpdatedAt" DATETIME NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "Order_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "Order_customerId_fkey" FOREIGN KEY ("customerId") REFERENCES "Customer" ("id") ON DELETE SET NULL ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "LineItem" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shopId" TEXT NOT NULL,
+    "orderId" TEXT NOT NULL,
+    "shopifyId" TEXT NOT NULL,
+    "productShopifyId" TEXT,
+    "variantShopifyId" TEXT,
+    "title" TEXT NOT NULL,
+    "variantTitle" TEXT,
+    "sku" TEXT,
+    "quantity" INTEGER NOT NULL,
+    "price" INTEGER NOT NULL,
+    "totalDiscount" INTEGER NOT NULL DEFAULT 0,
+    CONSTRAINT "LineItem_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "LineItem_orderId_fkey" FOREIGN KEY ("orderId") REFERENCES "Order" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "Refund" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shopId" TEXT NOT NULL,
+    "orderId" TEXT NOT NULL,
+    "shopifyId" TEXT NOT NULL,
+    "amount" INTEGER NOT NULL,
+    "shopifyCreatedAt" DATETIME NOT NULL,
+    CONSTRAINT "Refund_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "Refund_orderId_fkey" FOREIGN KEY ("orderId") REFERENCES "Order" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "Checkout" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shopId" TEXT NOT NULL,
+    "shopifyId" TEXT NOT NULL,
+    "token" TEXT NOT NULL,
+    "cartToken" TEXT,
+    "email" TEXT,
+    "customerId" TEXT,
+    "shopifyCustomerId" TEXT,
+    "abandonedCheckoutUrl" TEXT,
+    "currency" TEXT NOT NULL DEFAULT 'USD',
+    "totalPrice" INTEGER NOT NULL DEFAULT 0,
+    "lineItems" JSONB,
+    "completedAt" DATETIME,
+    "shopifyCreatedAt" DATETIME NOT NULL,
+    "shopifyUpdatedAt" DATETIME NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "Checkout_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "Checkout_customerId_fkey" FOREIGN KEY ("customerId") REFERENCES "Customer" ("id") ON DELETE SET NULL ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "BrowseEvent" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shopId" TEXT NOT NULL,
+    "eventId" TEXT NOT NULL,
+    "browserId" TEXT NOT NULL,
+    "customerId" TEXT,
+    "type" TEXT NOT NULL,
+    "occurredAt" DATETIME NOT NULL,
+    "url" TEXT,
+    "productShopifyId" TEXT,
+    "variantShopifyId" TEXT,
+    "collectionShopifyId" TEXT,
+    "searchQuery" TEXT,
+    "checkoutToken" TEXT,
+    "quantity" INTEGER,
+    "receivedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "BrowseEvent_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "BrowseEvent_customerId_fkey" FOREIGN KEY ("customerId") REFERENCES "Customer" ("id") ON DELETE SET NULL ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "BrowserIdentity" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shopId" TEXT NOT NULL,
+    "browserId" TEXT NOT NULL,
+    "customerId" TEXT,
+    "emailHash" TEXT,
+    "linkedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "BrowserIdentity_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "BrowserIdentity_customerId_fkey" FOREIGN KEY ("customerId") REFERENCES "Customer" ("id") ON DELETE SET NULL ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "WebhookReceipt" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shopDomain" TEXT NOT NULL,
+    "topic" TEXT NOT NULL,
+    "eventId" TEXT NOT NULL,
+    "webhookId" TEXT,
+    "triggeredAt" DATETIME,
+    "receivedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "outcome" TEXT NOT NULL DEFAULT 'processed',
+    "error" TEXT
+);
+
+-- CreateTable
+CREATE TABLE "BackfillRun" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shopId" TEXT NOT NULL,
+    "status" TEXT NOT NULL DEFAULT 'queued',
+    "phase" TEXT NOT NULL DEFAULT 'products',
+    "cursor" TEXT,
+    "since" DATETIME NOT NULL,
+    "products" INTEGER NOT NULL DEFAULT 0,
+    "customers" INTEGER NOT NULL DEFAULT 0,
+    "orders" INTEGER NOT NULL DEFAULT 0,
+    "error" TEXT,
+    "startedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    "finishedAt" DATETIME,
+    CONSTRAINT "BackfillRun_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "Job" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shopId" TEXT,
+    "type" TEXT NOT NULL,
+    "payload" JSONB NOT NULL,
+    "idempotencyKey" TEXT,
+    "status" TEXT NOT NULL DEFAULT 'queued',
+    "runAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "maxAttempts" INTEGER NOT NULL DEFAULT 5,
+    "lastError" TEXT,
+    "lockedBy" TEXT,
+    "lockedUntil" DATETIME,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL
+);
+
+-- CreateIndex
+CREATE INDEX "Session_shop_idx" ON "Session"("shop");
+
+-- CreateIndex
+CREATE INDEX "Customer_shopId_email_idx" ON "Customer"("shopId", "email");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Customer_shopId_shopifyId_key" ON "Customer"("shopId", "shopifyId");
+
+-- CreateIndex
+CREATE INDEX "Product_shopId_status_idx" ON "Product"("shopId", "status");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Product_shopId_shopifyId_key" ON "Product"("shopId", "shopifyId");
+
+-- CreateIndex
+CREATE INDEX "Variant_productId_idx" ON "Variant"("productId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Variant_shopId_shopifyId_key" ON "Variant"("shopId", "shopifyId");
+
+-- CreateIndex
+CREATE INDEX "Order_shopId_customerId_idx" ON "Order"("shopId", "customerId");
+
+-- CreateIndex
+CREATE INDEX "Order_shopId_checkoutToken_idx" ON "Order"("shopId", "checkoutToken");
+
+-- CreateIndex
+CREATE INDEX "Order_shopId_shopifyCreatedAt_idx" ON "Order"("shopId", "shopifyCreatedAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Order_shopId_shopifyId_key" ON "Order"("shopId", "shopifyId");
+
+-- CreateIndex
+CREATE INDEX "LineItem_orderId_idx" ON "LineItem"("orderId");
+
+-- CreateIndex
+CREATE INDEX "LineItem_shopId_productShopifyId_idx" ON "LineItem"("shopId", "productShopifyId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "LineItem_shopId_shopifyId_key" ON "LineItem"("shopId", "shopifyId");
+
+-- CreateIndex
+CREATE INDEX "Refund_orderId_idx" ON "Refund"("orderId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Refund_shopId_shopifyId_key" ON "Refund"("shopId", "shopifyId");
+
+-- CreateIndex
+CREATE INDEX "Checkout_shopId_customerId_idx" ON "Checkout"("shopId", "customerId");
+
+-- CreateIndex
+CREATE INDEX "Checkout_shopId_completedAt_shopifyUpdatedAt_idx" ON "Checkout"("shopId", "completedAt", "shopifyUpdatedAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Checkout_shopId_token_key" ON "Checkout"("shopId", "token");
+
+-- CreateIndex
+CREATE INDEX "BrowseEvent_shopId_browserId_idx" ON "BrowseEvent"("shopId", "browserId");
+
+-- CreateIndex
+CREATE INDEX "BrowseEvent_shopId_customerId_occurredAt_idx" ON "BrowseEvent"("shopId", "customerId", "occurredAt");
+
+-- CreateIndex
+CREATE INDEX "BrowseEvent_shopId_type_occurredAt_idx" ON "BrowseEvent"("shopId", "type", "occurredAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "BrowseEvent_shopId_eventId_key" ON "BrowseEvent"("shopId", "eventId");
+
+-- CreateIndex
+CREATE INDEX "BrowserIdentity_shopId_emailHash_idx" ON "BrowserIdentity"("shopId", "emailHash");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "BrowserIdentity_shopId_browserId_key" ON "BrowserIdentity"("shopId", "browserId");
+
+-- CreateIndex
+CREATE INDEX "WebhookReceipt_shopDomain_receivedAt_idx" ON "WebhookReceipt"("shopDomain", "receivedAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "WebhookReceipt_shopDomain_topic_eventId_key" ON "WebhookReceipt"("shopDomain", "topic", "eventId");
+
+-- CreateIndex
+CREATE INDEX "BackfillRun_shopId_startedAt_idx" ON "BackfillRun"("shopId", "startedAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Job_idempotencyKey_key" ON "Job"("idempotencyKey");
+
+-- CreateIndex
+CREATE INDEX "Job_status_runAt_idx" ON "Job"("status", "runAt");
+
+-- CreateIndex
+CREATE INDEX "Job_shopId_status_idx" ON "Job"("shopId", "status");
+
