@@ -1,0 +1,8 @@
+// Shopify's webhook signature: base64 HMAC-SHA256 of the raw body, keyed with
+// the app's API secret. The app verifies through authenticate.webhook; this
+// module signs (for the demo's replay and the tests) with the same algorithm.
+import { createHmac } from "node:crypto";
+
+export function signWebhookBody(rawBody: string | Uint8Array, secret: string): string {
+  return createHmac("sha256", secret).update(rawBody).digest("base64");
+}

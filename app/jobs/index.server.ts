@@ -1,0 +1,6 @@
+// The process's job queue and the registry of job handlers. Modules that own
+// a kind of job export a handler and are registered here, in one place.
+import prisma from "../db.server";
+import { embeddedQueue } from "./queue.server";
+
+export const queue = embeddedQueue(prisma);
