@@ -40,7 +40,6 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 declare global {
-  // eslint-disable-next-line no-var
   var __loopwiseDb: Database | undefined;
 }
 
