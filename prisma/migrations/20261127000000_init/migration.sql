@@ -176,6 +176,18 @@ CREATE TABLE "Refund" (
 );
 
 -- CreateTable
+CREATE TABLE "PendingRefund" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shopId" TEXT NOT NULL,
+    "shopifyId" TEXT NOT NULL,
+    "orderShopifyId" TEXT NOT NULL,
+    "amount" INTEGER NOT NULL,
+    "shopifyCreatedAt" DATETIME NOT NULL,
+    "receivedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "PendingRefund_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
 CREATE TABLE "Checkout" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "shopId" TEXT NOT NULL,
@@ -327,6 +339,12 @@ CREATE INDEX "Refund_orderId_idx" ON "Refund"("orderId");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Refund_shopId_shopifyId_key" ON "Refund"("shopId", "shopifyId");
+
+-- CreateIndex
+CREATE INDEX "PendingRefund_shopId_orderShopifyId_idx" ON "PendingRefund"("shopId", "orderShopifyId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "PendingRefund_shopId_shopifyId_key" ON "PendingRefund"("shopId", "shopifyId");
 
 -- CreateIndex
 CREATE INDEX "Checkout_shopId_customerId_idx" ON "Checkout"("shopId", "customerId");

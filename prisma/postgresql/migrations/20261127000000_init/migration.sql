@@ -185,6 +185,19 @@ CREATE TABLE "Refund" (
 );
 
 -- CreateTable
+CREATE TABLE "PendingRefund" (
+    "id" TEXT NOT NULL,
+    "shopId" TEXT NOT NULL,
+    "shopifyId" TEXT NOT NULL,
+    "orderShopifyId" TEXT NOT NULL,
+    "amount" INTEGER NOT NULL,
+    "shopifyCreatedAt" TIMESTAMP(3) NOT NULL,
+    "receivedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "PendingRefund_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "Checkout" (
     "id" TEXT NOT NULL,
     "shopId" TEXT NOT NULL,
@@ -343,6 +356,12 @@ CREATE INDEX "Refund_orderId_idx" ON "Refund"("orderId");
 CREATE UNIQUE INDEX "Refund_shopId_shopifyId_key" ON "Refund"("shopId", "shopifyId");
 
 -- CreateIndex
+CREATE INDEX "PendingRefund_shopId_orderShopifyId_idx" ON "PendingRefund"("shopId", "orderShopifyId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "PendingRefund_shopId_shopifyId_key" ON "PendingRefund"("shopId", "shopifyId");
+
+-- CreateIndex
 CREATE INDEX "Checkout_shopId_customerId_idx" ON "Checkout"("shopId", "customerId");
 
 -- CreateIndex
@@ -416,6 +435,9 @@ ALTER TABLE "Refund" ADD CONSTRAINT "Refund_shopId_fkey" FOREIGN KEY ("shopId") 
 
 -- AddForeignKey
 ALTER TABLE "Refund" ADD CONSTRAINT "Refund_orderId_fkey" FOREIGN KEY ("orderId") REFERENCES "Order"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "PendingRefund" ADD CONSTRAINT "PendingRefund_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "Checkout" ADD CONSTRAINT "Checkout_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
