@@ -5,6 +5,10 @@ import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/
 import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
 
+// The process's job queue, for bin/serve.ts: it starts the in-process worker on
+// the same module instance the routes enqueue on (build.entry.module.queue).
+export { queue } from "./jobs/index.server";
+
 export const streamTimeout = 5000;
 
 export default async function handleRequest(

@@ -1,26 +1,52 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
+import { NavLink, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
+import { AppProvider as PolarisAppProvider } from "@shopify/polaris";
+import polarisTranslations from "@shopify/polaris/locales/en.json";
 import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { authenticate } from "../shopify.server";
 import { env } from "../env.server";
+import { demoReentry, isDemoShop } from "../demo-access.server";
+import { DemoAppBridge } from "../components/DemoAppBridge";
+import { PolarisLink } from "../components/PolarisLink";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
-export const loader = async ({ request }: LoaderFunctionArgs) => {
-  await authenticate.admin(request);
-  return { apiKey: env.SHOPIFY_API_KEY };
+export const loader = async ({ request, context }: LoaderFunctionArgs) => {
+  demoReentry(request, context);
+  const { session } = await authenticate.admin(request);
+  return { apiKey: env.SHOPIFY_API_KEY, demo: isDemoShop(session.shop) };
 };
 
+/** The admin pages; issues 3–6 add Segments, Flows and Campaigns here. */
+function AdminNav() {
+  return (
+    <NavMenu>
+      <NavLink to="/app" rel="home" end>
+        Home
+      </NavLink>
+      <NavLink to="/app/customers">Customers</NavLink>
+    </NavMenu>
+  );
+}
+
 export default function App() {
-  const { apiKey } = useLoaderData<typeof loader>();
+  const { apiKey, demo } = useLoaderData<typeof loader>();
+  if (demo) {
+    // Demo mode: Polaris without Shopify's CDN; the local stand-in plays App Bridge.
+    return (
+      <PolarisAppProvider i18n={polarisTranslations} linkComponent={PolarisLink}>
+        <DemoAppBridge apiKey={apiKey} />
+        <AdminNav />
+        <Outlet />
+      </PolarisAppProvider>
+    );
+  }
   return (
     <AppProvider isEmbeddedApp apiKey={apiKey}>
-      <NavMenu>
-        <Link to="/app" rel="home">Home</Link>
-      </NavMenu>
+      <AdminNav />
       <Outlet />
     </AppProvider>
   );
