@@ -2,6 +2,7 @@
 // rejects NUL), no broken surrogate pairs, bounded length, and URLs reduced to
 // http(s) addresses without credentials, fragments or unknown query parameters.
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
