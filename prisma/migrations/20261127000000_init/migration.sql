@@ -267,6 +267,7 @@ CREATE TABLE "BackfillRun" (
     "products" INTEGER NOT NULL DEFAULT 0,
     "customers" INTEGER NOT NULL DEFAULT 0,
     "orders" INTEGER NOT NULL DEFAULT 0,
+    "totals" JSONB,
     "error" TEXT,
     "startedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL,

@@ -279,6 +279,7 @@ CREATE TABLE "BackfillRun" (
     "products" INTEGER NOT NULL DEFAULT 0,
     "customers" INTEGER NOT NULL DEFAULT 0,
     "orders" INTEGER NOT NULL DEFAULT 0,
+    "totals" JSONB,
     "error" TEXT,
     "startedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
