@@ -78,7 +78,7 @@ export function generateOrders(rng: Rng, ids: IdAllocator, plans: CustomerPlan[]
     let itemsTotal = 0;
     const lines = [...chosen.values()].map((entry) => {
       const variant = rng.pick(entry.product.variants);
-      const quantity = rng.weighted([[1, 0.84], [2, 0.11], [3, 0.03], [4, 0.02]] as const);
+      const quantity = rng.weighted([[1, 0.8], [2, 0.12], [3, 0.04], [4, 0.02], [6, 0.02]] as const);
       const unit = Math.round(Number(variant.price) * 100);
       itemsTotal += unit * quantity;
       return { entry, variant, quantity, unit };

@@ -5,7 +5,7 @@ import type { Rng } from "./prng";
 import { DAY, easternOffsetMinutes, shopLocal } from "./shop-time";
 
 /** Relative demand per shop-local month, January first. */
-export const MONTH_WEIGHTS = [0.78, 0.74, 0.86, 0.8, 0.9, 0.84, 0.82, 0.86, 1.0, 1.12, 1.62, 1.2] as const;
+export const MONTH_WEIGHTS = [0.98, 0.95, 0.9, 0.8, 0.88, 0.8, 0.74, 0.74, 0.92, 0.98, 1.45, 1.5] as const;
 const MAX_MONTH = Math.max(...MONTH_WEIGHTS) * 1.6;
 
 /** Relative orders per shop-local hour (evenings and lunch are busy). */
