@@ -1,0 +1,172 @@
+// Erasure and shop lifecycle: customers/delete, customers/redact, shop/redact,
+// app/uninstalled, app/scopes_update. Every function works when the shop's
+// session, and even its Shop row, is already gone.
+//
+// Exported API:
+//   eraseCustomer(db, shopId, customerShopifyId)          → { customerId }   customers/delete
+//   redactCustomer(db, shopId, CustomerRedactRecord)       → RedactCounts    customers/redact
+//   redactShop(db, shopId)                                  → counts          shop/redact
+//   markUninstalled(db, shopId, at?)                        → { sessions }    app/uninstalled (the caller cancels the queue)
+//   updateScopes(db, shopId, scopes)                        → void            app/scopes_update
+//   emailHash(email)                                        → sha256 hex of the normalized email (BrowserIdentity.emailHash)
+import { createHash } from "node:crypto";
+import type { Db, Tx } from "./store.server";
+import { inTransaction } from "./store.server";
+import type { CustomerRedactRecord } from "./records";
+import { normalizeEmail } from "./records";
+
+export function emailHash(email: string): string {
+  return createHash("sha256").update(normalizeEmail(email)).digest("hex");
+}
+
+const ERASED_PERSON = {
+  email: null,
+  firstName: null,
+  lastName: null,
+  phone: null,
+  tags: "",
+  countryCode: null,
+  province: null,
+  city: null,
+  zip: null,
+};
+
+/** Emails as they may have been stored: as given and normalized. */
+function emailVariants(email: string | null): string[] {
+  if (!email) return [];
+  return [...new Set([email, email.trim(), normalizeEmail(email)])].filter((e) => e.length > 0);
+}
+
+/**
+ * customers/delete: the customer's personal data is erased; the row stays as
+ * an anonymous tombstone (so a late customers/update cannot re-fill it) and
+ * their orders stay, without email, for revenue.
+ */
+export async function eraseCustomer(db: Db, shopId: string, customerShopifyId: string): Promise<{ customerId: string }> {
+  return inTransaction(db, async (tx) => {
+    const now = new Date();
+    const row = await tx.customer.upsert({
+      where: { shopId_shopifyId: { shopId, shopifyId: customerShopifyId } },
+      create: { shopId, shopifyId: customerShopifyId, deletedAt: now },
+      update: { ...ERASED_PERSON, deletedAt: now },
+      select: { id: true },
+    });
+    await tx.order.updateMany({ where: { shopId, customerId: row.id }, data: { email: null } });
+    await tx.checkout.updateMany({ where: { shopId, customerId: row.id }, data: { email: null } });
+    return { customerId: row.id };
+  });
+}
+
+export interface RedactCounts {
+  customers: number;
+  orders: number;
+  checkouts: number;
+  browserIdentities: number;
+  jobs: number;
+}
+
+/** Deletes jobs (of the shop, or shop-less) whose payload or error mentions any of `needles`. */
+async function deleteJobsMentioning(tx: Tx, shopId: string, needles: string[]): Promise<number> {
+  if (needles.length === 0) return 0;
+  const lowered = needles.map((n) => n.toLowerCase());
+  const jobs = await tx.job.findMany({ where: { OR: [{ shopId }, { shopId: null }] }, select: { id: true, payload: true, lastError: true } });
+  const hits = jobs
+    .filter((j) => {
+      const text = (JSON.stringify(j.payload) + "\n" + (j.lastError ?? "")).toLowerCase();
+      return lowered.some((n) => text.includes(n));
+    })
+    .map((j) => j.id);
+  if (hits.length === 0) return 0;
+  const r = await tx.job.deleteMany({ where: { id: { in: hits } } });
+  return r.count;
+}
+
+/**
+ * customers/redact: removes the customer's personal data everywhere Loopwise
+ * keeps it: the Customer row (kept as an anonymous tombstone, consent REDACTED),
+ * emails on their orders, on `orders_to_redact` and on checkouts, browser
+ * identities linked to them or to their email hash, and any job mentioning
+ * them. Orders and line items stay as anonymous revenue.
+ */
+export async function redactCustomer(db: Db, shopId: string, rec: CustomerRedactRecord): Promise<RedactCounts> {
+  return inTransaction(db, async (tx) => {
+    const now = new Date();
+    const emails = emailVariants(rec.email);
+    const byId = rec.customerShopifyId ? [{ shopifyId: rec.customerShopifyId }] : [];
+    const byEmail = emails.length > 0 ? [{ email: { in: emails } }] : [];
+    const byPhone = rec.phone ? [{ phone: rec.phone }] : [];
+    const matches = byId.length + byEmail.length + byPhone.length > 0
+      ? await tx.customer.findMany({ where: { shopId, OR: [...byId, ...byEmail, ...byPhone] }, select: { id: true, shopifyId: true } })
+      : [];
+    // A tombstone for a customer we have never seen: later orders for them then carry no email.
+    if (rec.customerShopifyId && !matches.some((m) => m.shopifyId === rec.customerShopifyId) && (await tx.shop.findUnique({ where: { id: shopId }, select: { id: true } }))) {
+      const created = await tx.customer.create({
+        data: { shopId, shopifyId: rec.customerShopifyId, emailConsentState: "REDACTED", redactedAt: now },
+        select: { id: true, shopifyId: true },
+      });
+      matches.push(created);
+    }
+    const ids = matches.map((m) => m.id);
+    const customers = await tx.customer.updateMany({
+      where: { shopId, id: { in: ids } },
+      data: { ...ERASED_PERSON, emailConsentState: "REDACTED", emailOptInLevel: null, emailConsentUpdatedAt: null, redactedAt: now },
+    });
+    const orderOr = [
+      ...(ids.length > 0 ? [{ customerId: { in: ids } }] : []),
+      ...(rec.customerShopifyId ? [{ shopifyCustomerId: rec.customerShopifyId }] : []),
+      ...(rec.ordersToRedact.length > 0 ? [{ shopifyId: { in: rec.ordersToRedact } }] : []),
+      ...byEmail,
+    ];
+    const orders = orderOr.length > 0 ? await tx.order.updateMany({ where: { shopId, OR: orderOr }, data: { email: null } }) : { count: 0 };
+    const checkoutOr = [
+      ...(ids.length > 0 ? [{ customerId: { in: ids } }] : []),
+      ...(rec.customerShopifyId ? [{ shopifyCustomerId: rec.customerShopifyId }] : []),
+      ...byEmail,
+    ];
+    const checkouts = checkoutOr.length > 0 ? await tx.checkout.updateMany({ where: { shopId, OR: checkoutOr }, data: { email: null } }) : { count: 0 };
+    const identityOr = [
+      ...(ids.length > 0 ? [{ customerId: { in: ids } }] : []),
+      ...(rec.email ? [{ emailHash: emailHash(rec.email) }] : []),
+    ];
+    const identities = identityOr.length > 0 ? await tx.browserIdentity.deleteMany({ where: { shopId, OR: identityOr } }) : { count: 0 };
+    if (ids.length > 0) await tx.browseEvent.updateMany({ where: { shopId, customerId: { in: ids } }, data: { customerId: null } });
+    const needles = [
+      ...emails,
+      ...(rec.email ? [emailHash(rec.email)] : []),
+      ...(rec.phone ? [rec.phone] : []),
+      ...ids,
+      ...(rec.customerShopifyId ? [`gid://shopify/Customer/${rec.customerShopifyId}`] : []),
+    ];
+    const jobs = await deleteJobsMentioning(tx, shopId, needles);
+    return { customers: customers.count, orders: orders.count, checkouts: checkouts.count, browserIdentities: identities.count, jobs };
+  });
+}
+
+/** shop/redact: everything of the shop, and nothing of any other shop. */
+export async function redactShop(db: Db, shopId: string): Promise<{ shop: number; sessions: number; receipts: number; jobs: number }> {
+  return inTransaction(db, async (tx) => {
+    const jobs = await tx.job.deleteMany({ where: { shopId } });
+    const sessions = await tx.session.deleteMany({ where: { shop: shopId } });
+    const receipts = await tx.webhookReceipt.deleteMany({ where: { shopDomain: shopId } });
+    const shop = await tx.shop.deleteMany({ where: { id: shopId } }); // cascades to every shop table
+    return { shop: shop.count, sessions: sessions.count, receipts: receipts.count, jobs: jobs.count };
+  });
+}
+
+/** app/uninstalled: the shop is marked uninstalled and its sessions deleted. */
+export async function markUninstalled(db: Db, shopId: string, at: Date = new Date()): Promise<{ sessions: number }> {
+  return inTransaction(db, async (tx) => {
+    await tx.shop.updateMany({ where: { id: shopId }, data: { status: "uninstalled", uninstalledAt: at } });
+    const sessions = await tx.session.deleteMany({ where: { shop: shopId } });
+    return { sessions: sessions.count };
+  });
+}
+
+/** app/scopes_update: the granted scopes on the shop and its sessions. */
+export async function updateScopes(db: Db, shopId: string, scopes: readonly string[]): Promise<void> {
+  const scope = scopes.join(",");
+  await inTransaction(db, async (tx) => {
+    await tx.session.updateMany({ where: { shop: shopId }, data: { scope } });
+    await tx.shop.updateMany({ where: { id: shopId }, data: { scopes: scope } });
+  });
+}

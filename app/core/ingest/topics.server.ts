@@ -1,0 +1,130 @@
+// What each webhook topic does once verified and parsed. Every `apply` runs
+// inside the webhook's transaction (receipt + writes commit together).
+import type { z } from "zod";
+import { logger } from "../../logger.server";
+import { mapCheckout, mapCustomer, mapOrder, mapProduct, mapRefund } from "./mappers";
+import { eraseCustomer, markUninstalled, redactCustomer, redactShop, updateScopes } from "./privacy.server";
+import {
+  zCheckoutPayload,
+  zCustomerDeletePayload,
+  zCustomerPayload,
+  zCustomersDataRequestPayload,
+  zCustomersRedactPayload,
+  zOrderPayload,
+  zProductDeletePayload,
+  zProductPayload,
+  zRefundPayload,
+  zScopesUpdatePayload,
+  zShopRedactPayload,
+} from "./schemas";
+import type { Tx, WriteOutcome } from "./store.server";
+import { addRefund, deleteProduct, ensureShop, upsertCheckout, upsertCustomer, upsertOrder, upsertProduct } from "./store.server";
+
+export type ReceiptOutcome = "processed" | "stale" | "ignored";
+
+export interface WebhookMeta {
+  shop: string;
+  topic: string;
+  eventId: string;
+  triggeredAt: Date | null;
+}
+
+export interface TopicHandler<S extends z.ZodTypeAny = z.ZodTypeAny> {
+  schema: S;
+  apply(tx: Tx, data: z.output<S>, meta: WebhookMeta): Promise<ReceiptOutcome>;
+}
+
+const topic = <S extends z.ZodTypeAny>(schema: S, apply: TopicHandler<S>["apply"]): TopicHandler<S> => ({ schema, apply });
+const fromWrite = (o: WriteOutcome): ReceiptOutcome => (o === "stale" ? "stale" : o === "skipped" ? "ignored" : "processed");
+
+async function shopCurrency(tx: Tx, shop: string): Promise<string> {
+  const row = await tx.shop.findUnique({ where: { id: shop }, select: { currency: true } });
+  return row?.currency ?? "USD";
+}
+
+const order = topic(zOrderPayload, async (tx, data, { shop }) => {
+  const rec = mapOrder(data);
+  // A shop we have no row for yet (the order came before install finished): the
+  // HMAC proves Shopify sent it for this app, so the shop exists; create its row.
+  await ensureShop(tx, shop, { currency: rec.currency });
+  return fromWrite((await upsertOrder(tx, shop, rec)).outcome);
+});
+
+const refund = topic(zRefundPayload, async (tx, data, { shop }) => {
+  await ensureShop(tx, shop);
+  const stored = await tx.order.findUnique({ where: { shopId_shopifyId: { shopId: shop, shopifyId: data.order_id } }, select: { currency: true } });
+  const r = await addRefund(tx, shop, mapRefund(data, stored?.currency ?? (await shopCurrency(tx, shop))));
+  return r.outcome === "duplicate" ? "ignored" : "processed";
+});
+
+const checkout = topic(zCheckoutPayload, async (tx, data, { shop }) => {
+  await ensureShop(tx, shop);
+  return fromWrite((await upsertCheckout(tx, shop, mapCheckout(data))).outcome);
+});
+
+const customer = topic(zCustomerPayload, async (tx, data, { shop }) => {
+  await ensureShop(tx, shop);
+  return fromWrite((await upsertCustomer(tx, shop, mapCustomer(data))).outcome);
+});
+
+const product = topic(zProductPayload, async (tx, data, { shop }) => {
+  await ensureShop(tx, shop);
+  return fromWrite((await upsertProduct(tx, shop, mapProduct(data, await shopCurrency(tx, shop)))).outcome);
+});
+
+export const TOPICS: Record<string, TopicHandler> = {
+  "orders/create": order,
+  "orders/updated": order,
+  "orders/paid": order,
+  "orders/cancelled": order,
+  "refunds/create": refund,
+  "checkouts/create": checkout,
+  "checkouts/update": checkout,
+  "customers/create": customer,
+  "customers/update": customer,
+  "customers/delete": topic(zCustomerDeletePayload, async (tx, data, { shop }) => {
+    await ensureShop(tx, shop);
+    await eraseCustomer(tx, shop, data.id);
+    return "processed";
+  }),
+  "products/create": product,
+  "products/update": product,
+  "products/delete": topic(zProductDeletePayload, async (tx, data, { shop, triggeredAt }) => {
+    await ensureShop(tx, shop);
+    return fromWrite((await deleteProduct(tx, shop, data.id, triggeredAt ?? new Date())).outcome);
+  }),
+  // The queue is cancelled by the webhook handler (outside this transaction).
+  "app/uninstalled": topic(zShopRedactPayload, async (tx, _data, { shop, triggeredAt }) => {
+    await markUninstalled(tx, shop, triggeredAt ?? new Date());
+    return "processed";
+  }),
+  "app/scopes_update": topic(zScopesUpdatePayload, async (tx, data, { shop }) => {
+    await updateScopes(tx, shop, data.current);
+    return "processed";
+  }),
+  "customers/data_request": topic(zCustomersDataRequestPayload, async (_tx, data, { shop }) => {
+    // Recorded by the receipt; the merchant answers the request. Ids only, never personal data.
+    logger.info("customer data request", {
+      shop,
+      customerId: data.customer?.id ?? null,
+      dataRequestId: data.data_request?.id ?? null,
+      ordersRequested: (data.orders_requested ?? []).length,
+    });
+    return "processed";
+  }),
+  "customers/redact": topic(zCustomersRedactPayload, async (tx, data, { shop }) => {
+    const counts = await redactCustomer(tx, shop, {
+      customerShopifyId: data.customer?.id ?? null,
+      email: data.customer?.email ?? null,
+      phone: data.customer?.phone ?? null,
+      ordersToRedact: data.orders_to_redact ?? [],
+    });
+    logger.info("customer redacted", { shop, ...counts });
+    return "processed";
+  }),
+  "shop/redact": topic(zShopRedactPayload, async (tx, _data, { shop }) => {
+    const counts = await redactShop(tx, shop);
+    logger.info("shop redacted", { shop, shopRows: counts.shop, sessions: counts.sessions, receipts: counts.receipts, jobs: counts.jobs });
+    return "processed";
+  }),
+};

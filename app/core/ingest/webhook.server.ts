@@ -1,0 +1,153 @@
+// The one Shopify webhook handler every webhooks.*.tsx route calls:
+//   1. refuse a body over 1 MB (declared or actually read): 413, nothing stored;
+//   2. verify the HMAC through authenticate.webhook (401 forged, 400 missing headers);
+//   3. a delivery already received (shop, topic, event id) answers 200 with no effect;
+//   4. parse the payload with zod. Malformed (valid HMAC, bad shape): 200 and the
+//      receipt is recorded as "failed" with the issue paths. Shopify would
+//      redeliver the same bytes for hours and they would fail the same way;
+//      nothing is written before parsing, so nothing stored is touched;
+//   5. apply it and record the receipt in ONE transaction: if the write fails,
+//      the receipt is rolled back too and a 500 makes Shopify retry;
+//   6. answer 200. Writes are a few indexed statements (see the closing report
+//      for timings); anything slow belongs in the queue.
+import { authenticate } from "../../shopify.server";
+import prisma, { isUniqueViolation } from "../../db.server";
+import { queue } from "../../jobs/index.server";
+import { requestLogger } from "../../logger.server";
+import { describeIssues } from "./schemas";
+import type { ReceiptOutcome, WebhookMeta } from "./topics.server";
+import { TOPICS } from "./topics.server";
+
+export const MAX_WEBHOOK_BYTES = 1024 * 1024;
+
+const ok = () => new Response(null, { status: 200 });
+const tooLarge = () => new Response("Payload Too Large", { status: 413 });
+
+/** Reads at most `limit` bytes; null when the body is larger. */
+async function readLimited(request: Request, limit: number): Promise<Uint8Array | null> {
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    body.set(c, at);
+    at += c.byteLength;
+  }
+  return body;
+}
+
+function parseDate(value: string | null): Date | null {
+  if (!value) return null;
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+export interface WebhookOptions {
+  /** The topics this route serves (shopify.app.toml); others are recorded as ignored. */
+  topics: readonly string[];
+}
+
+export async function handleWebhook(request: Request, options: WebhookOptions): Promise<Response> {
+  const started = performance.now();
+  if (request.method !== "POST") return new Response(null, { status: 405 });
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (Number.isFinite(declared) && declared > MAX_WEBHOOK_BYTES) return tooLarge();
+  const body = await readLimited(request, MAX_WEBHOOK_BYTES);
+  if (body === null) return tooLarge();
+
+  const headers = new Headers(request.headers);
+  headers.delete("content-length");
+  const verified = new Request(request.url, { method: "POST", headers, body: body as unknown as BodyInit });
+  let payload: unknown;
+  let shop: string;
+  let webhookId: string;
+  try {
+    const ctx = await authenticate.webhook(verified);
+    payload = ctx.payload;
+    shop = ctx.shop;
+    webhookId = ctx.webhookId;
+  } catch (error) {
+    if (error instanceof Response) return error;
+    // JSON.parse runs only after the HMAC check succeeded: authentic but malformed.
+    if (!(error instanceof SyntaxError)) throw error;
+    payload = undefined;
+    shop = request.headers.get("x-shopify-shop-domain") ?? "";
+    webhookId = request.headers.get("x-shopify-webhook-id") ?? "";
+  }
+
+  const topic = (request.headers.get("x-shopify-topic") ?? "").toLowerCase();
+  const meta: WebhookMeta = {
+    shop,
+    topic,
+    eventId: request.headers.get("x-shopify-event-id") || webhookId,
+    triggeredAt: parseDate(request.headers.get("x-shopify-triggered-at")),
+  };
+  const log = requestLogger(request, shop);
+  const receiptKey = { shopDomain_topic_eventId: { shopDomain: shop, topic, eventId: meta.eventId } };
+  const receiptData = { shopDomain: shop, topic, eventId: meta.eventId, webhookId, triggeredAt: meta.triggeredAt };
+
+  if (await prisma.webhookReceipt.findUnique({ where: receiptKey, select: { id: true } })) {
+    log.info("webhook duplicate", { topic, eventId: meta.eventId });
+    return ok();
+  }
+
+  const handler = options.topics.includes(topic) ? TOPICS[topic] : undefined;
+  const parsed = handler && payload !== undefined ? handler.schema.safeParse(payload) : null;
+  if (!handler || !parsed?.success) {
+    const outcome = handler ? "failed" : "ignored";
+    const error = !handler ? `topic not served by this route` : parsed && !parsed.success ? describeIssues(parsed.error) : "body is not JSON";
+    await prisma.webhookReceipt.create({ data: { ...receiptData, outcome, error } }).catch((e: unknown) => {
+      if (!isUniqueViolation(e)) throw e;
+    });
+    log.warn("webhook not applied", { topic, eventId: meta.eventId, outcome, error });
+    return ok();
+  }
+
+  // app/uninstalled stops everything at once; cancelling is idempotent, so do it
+  // before the write (a failed write is retried by Shopify and cancels again).
+  if (topic === "app/uninstalled") await queue.cancelShop(shop);
+
+  let outcome: ReceiptOutcome | "duplicate" = "processed";
+  for (let attempt = 1; ; attempt++) {
+    try {
+      outcome = await prisma.$transaction(
+        async (tx) => {
+          await tx.webhookReceipt.create({ data: receiptData });
+          const result = await handler.apply(tx, parsed.data, meta);
+          if (result !== "processed" && topic !== "shop/redact") {
+            await tx.webhookReceipt.update({ where: receiptKey, data: { outcome: result } });
+          }
+          return result;
+        },
+        { maxWait: 10_000, timeout: 20_000 },
+      );
+      break;
+    } catch (error) {
+      if (!isUniqueViolation(error)) {
+        log.error("webhook failed", { topic, eventId: meta.eventId, error: error instanceof Error ? error.message.slice(0, 300) : String(error) });
+        return new Response("Internal Server Error", { status: 500 });
+      }
+      // A concurrent delivery of the same event won, or an insert race inside the write: look again.
+      if (await prisma.webhookReceipt.findUnique({ where: receiptKey, select: { id: true } })) {
+        outcome = "duplicate";
+        break;
+      }
+      if (attempt >= 3) return new Response("Internal Server Error", { status: 500 });
+    }
+  }
+  if (topic === "app/uninstalled") await queue.cancelShop(shop);
+  log.info("webhook", { topic, eventId: meta.eventId, outcome, ms: Math.round((performance.now() - started) * 10) / 10 });
+  return ok();
+}

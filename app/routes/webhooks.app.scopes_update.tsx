@@ -1,0 +1,7 @@
+// /webhooks/app/scopes_update: records the granted scopes on the shop and its sessions.
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { handleWebhook } from "~/core/ingest/webhook.server";
+
+const TOPICS = ["app/scopes_update"] as const;
+
+export const action = ({ request }: ActionFunctionArgs) => handleWebhook(request, { topics: TOPICS });

@@ -1,0 +1,7 @@
+// /webhooks/app/uninstalled: marks the shop uninstalled, deletes its sessions, cancels its jobs. Works without a session.
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { handleWebhook } from "~/core/ingest/webhook.server";
+
+const TOPICS = ["app/uninstalled"] as const;
+
+export const action = ({ request }: ActionFunctionArgs) => handleWebhook(request, { topics: TOPICS });

@@ -1,0 +1,7 @@
+// /webhooks/compliance: the mandatory compliance topics (customers/data_request, customers/redact, shop/redact).
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { handleWebhook } from "~/core/ingest/webhook.server";
+
+const TOPICS = ["customers/data_request", "customers/redact", "shop/redact"] as const;
+
+export const action = ({ request }: ActionFunctionArgs) => handleWebhook(request, { topics: TOPICS });

@@ -1,0 +1,7 @@
+// /webhooks/customers: customers/create, customers/update, customers/delete (erases personal data, keeps orders).
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { handleWebhook } from "~/core/ingest/webhook.server";
+
+const TOPICS = ["customers/create", "customers/update", "customers/delete"] as const;
+
+export const action = ({ request }: ActionFunctionArgs) => handleWebhook(request, { topics: TOPICS });
