@@ -30,6 +30,7 @@ CREATE TABLE "Shop" (
     "installedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "uninstalledAt" DATETIME,
     "webPixelId" TEXT,
+    "installIssues" JSONB,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL
 );

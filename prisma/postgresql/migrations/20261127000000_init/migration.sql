@@ -35,6 +35,7 @@ CREATE TABLE "Shop" (
     "installedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "uninstalledAt" TIMESTAMP(3),
     "webPixelId" TEXT,
+    "installIssues" JSONB,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
