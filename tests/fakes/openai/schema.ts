@@ -65,16 +65,18 @@ function fillObject(schema: Schema, ctx: FillContext, depth: number): Record<str
   const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
   const out: Record<string, unknown> = {};
   for (const [key, sub] of Object.entries(properties)) {
-    if (required.has(key) || ctx.random() < 0.5) out[key] = fillSchema(sub, ctx, depth + 1);
+    if (required.has(key) || (depth <= 4 && ctx.random() < 0.5)) out[key] = fillSchema(sub, ctx, depth + 1);
   }
   return out;
 }
 
 function fillArray(schema: Schema, ctx: FillContext, depth: number): unknown[] {
   const prefix = Array.isArray(schema.prefixItems) ? schema.prefixItems : [];
-  const min = Math.max(num(schema.minItems) ?? 1, prefix.length);
+  // deep inside a (recursive) schema, arrays shrink to their minimum so that filling ends
+  const deep = depth > 4;
+  const min = Math.max(num(schema.minItems) ?? (deep ? 0 : 1), prefix.length);
   const max = Math.max(min, num(schema.maxItems) ?? min + 2);
-  const count = min + Math.floor(ctx.random() * (Math.min(max, min + 3) - min + 1));
+  const count = deep ? min : min + Math.floor(ctx.random() * (Math.min(max, min + 3) - min + 1));
   const out: unknown[] = [];
   const seen = new Set<string>();
   for (let i = 0, attempts = 0; out.length < count && attempts < count * 20; attempts++) {
