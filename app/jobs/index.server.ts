@@ -1,6 +1,9 @@
 // The process's job queue and the registry of job handlers. Modules that own
 // a kind of job export a handler and are registered here, in one place.
 import prisma from "../db.server";
+import { BACKFILL_JOB, backfillJobHandler } from "../core/backfill/backfill.server";
 import { embeddedQueue } from "./queue.server";
 
 export const queue = embeddedQueue(prisma);
+
+queue.register(BACKFILL_JOB, backfillJobHandler());

@@ -6,7 +6,15 @@ import type { Database } from "../db.server";
 import { isUniqueViolation } from "../db.server";
 import { logger } from "../logger.server";
 
-export type JobHandler = (payload: unknown, ctx: { jobId: string; shopId: string | null; attempt: number }) => Promise<void>;
+export interface JobContext {
+  jobId: string;
+  shopId: string | null;
+  /** 1 on the first run. */
+  attempt: number;
+  maxAttempts: number;
+}
+
+export type JobHandler = (payload: unknown, ctx: JobContext) => Promise<void>;
 
 export interface EnqueueOptions {
   shopId?: string;
@@ -23,6 +31,8 @@ export interface JobQueue {
 }
 
 const LEASE_MS = 5 * 60_000;
+/** A running job's lease is renewed this often, so a long job (a backfill) is never taken for a crashed one. */
+const RENEW_MS = LEASE_MS / 3;
 
 export function embeddedQueue(db: Database): JobQueue & {
   register(type: string, handler: JobHandler): void;
@@ -84,8 +94,14 @@ export function embeddedQueue(db: Database): JobQueue & {
       if (!job) break;
       ran++;
       const handler = handlers.get(job.type)!;
+      const renew = setInterval(() => {
+        db.job
+          .updateMany({ where: { id: job.id, status: "running", lockedBy: workerId }, data: { lockedUntil: new Date(Date.now() + LEASE_MS) } })
+          .catch((error: unknown) => logger.warn("job lease renewal failed", { jobId: job.id, error: String(error) }));
+      }, RENEW_MS);
+      renew.unref();
       try {
-        await handler(job.payload, { jobId: job.id, shopId: job.shopId, attempt: job.attempts });
+        await handler(job.payload, { jobId: job.id, shopId: job.shopId, attempt: job.attempts, maxAttempts: job.maxAttempts });
         await db.job.updateMany({ where: { id: job.id, status: "running" }, data: { status: "done", lockedBy: null, lockedUntil: null } });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
@@ -102,6 +118,8 @@ export function embeddedQueue(db: Database): JobQueue & {
           },
         });
         logger.warn("job failed", { jobId: job.id, type: job.type, shop: job.shopId ?? undefined, attempt: job.attempts, final: failed, error: message.slice(0, 300) });
+      } finally {
+        clearInterval(renew);
       }
     }
     return ran;

@@ -1,0 +1,138 @@
+// Maps Admin GraphQL nodes to the ingest's normalized records, so the backfill
+// and the webhooks write through the same out-of-order-safe store functions.
+// Values are normalized to what the REST webhooks carry (lowercase statuses).
+import { toMinorUnits } from "../ingest/money";
+import type { CustomerRecord, LineItemRecord, OrderRecord, ProductRecord, RefundRecord, VariantRecord } from "../ingest/records";
+import { shopifyIdOf } from "../ingest/records";
+import type { GqlCustomer, GqlLineItem, GqlOrder, GqlProduct, GqlVariant } from "./queries";
+
+const date = (s: string) => new Date(s);
+const dateOrNull = (s: string | null | undefined) => (s ? new Date(s) : null);
+const lower = (s: string | null | undefined) => (s ? s.toLowerCase() : null);
+const minor = (m: { amount: string; currencyCode: string }) => toMinorUnits(m.amount, m.currencyCode);
+
+export function variantRecord(v: GqlVariant, currency: string): VariantRecord {
+  return {
+    shopifyId: shopifyIdOf(v.id),
+    title: v.title,
+    sku: v.sku,
+    price: toMinorUnits(v.price, currency),
+    compareAtPrice: v.compareAtPrice === null ? null : toMinorUnits(v.compareAtPrice, currency),
+    inventoryQuantity: v.inventoryQuantity,
+    available: v.availableForSale,
+    position: v.position,
+  };
+}
+
+/** `variants` overrides the node's own first page (when more pages were fetched). */
+export function productRecord(p: GqlProduct, currency: string, variants: GqlVariant[] = p.variants.nodes): ProductRecord {
+  return {
+    shopifyId: shopifyIdOf(p.id),
+    title: p.title,
+    handle: p.handle,
+    description: p.description,
+    productType: p.productType,
+    vendor: p.vendor,
+    status: p.status,
+    tags: p.tags,
+    collections: p.collections.nodes.map((c) => ({ id: shopifyIdOf(c.id), handle: c.handle, title: c.title })),
+    imageUrl: p.featuredImage?.url ?? null,
+    currency,
+    variants: variants.map((v) => variantRecord(v, currency)),
+    publishedAt: dateOrNull(p.publishedAt),
+    createdAt: date(p.createdAt),
+    updatedAt: date(p.updatedAt),
+  };
+}
+
+export function customerRecord(c: GqlCustomer): CustomerRecord {
+  const consent = c.emailMarketingConsent;
+  return {
+    shopifyId: shopifyIdOf(c.id),
+    email: c.email,
+    firstName: c.firstName,
+    lastName: c.lastName,
+    phone: c.phone,
+    tags: c.tags,
+    state: lower(c.state),
+    countryCode: c.defaultAddress?.countryCodeV2 ?? null,
+    province: c.defaultAddress?.province ?? null,
+    city: c.defaultAddress?.city ?? null,
+    zip: c.defaultAddress?.zip ?? null,
+    emailConsent: consent
+      ? { state: consent.marketingState, optInLevel: consent.marketingOptInLevel, updatedAt: dateOrNull(consent.consentUpdatedAt) }
+      : null,
+    createdAt: date(c.createdAt),
+    updatedAt: date(c.updatedAt),
+  };
+}
+
+export function lineItemRecord(li: GqlLineItem): LineItemRecord {
+  return {
+    shopifyId: shopifyIdOf(li.id),
+    productShopifyId: li.product ? shopifyIdOf(li.product.id) : null,
+    variantShopifyId: li.variant ? shopifyIdOf(li.variant.id) : null,
+    title: li.title,
+    variantTitle: li.variantTitle,
+    sku: li.sku,
+    quantity: li.quantity,
+    price: minor(li.originalUnitPriceSet.shopMoney),
+    totalDiscount: minor(li.totalDiscountSet.shopMoney),
+  };
+}
+
+/** GraphQL's display statuses in the REST vocabulary the webhooks store. */
+const FULFILLMENT: Record<string, string | null> = {
+  UNFULFILLED: null,
+  FULFILLED: "fulfilled",
+  PARTIALLY_FULFILLED: "partial",
+  RESTOCKED: "restocked",
+};
+
+export function orderRecord(o: GqlOrder, lines: GqlLineItem[] = o.lineItems.nodes): OrderRecord {
+  const shop = o.totalPriceSet.shopMoney;
+  const presentment = o.totalPriceSet.presentmentMoney;
+  const visit = o.customerJourneySummary?.lastVisit ?? o.customerJourneySummary?.firstVisit ?? null;
+  const orderId = shopifyIdOf(o.id);
+  const refunds: RefundRecord[] = o.refunds.map((r) => ({
+    shopifyId: shopifyIdOf(r.id),
+    orderShopifyId: orderId,
+    amount: minor(r.totalRefundedSet.shopMoney),
+    createdAt: date(r.createdAt ?? o.updatedAt),
+  }));
+  const fulfillment = o.displayFulfillmentStatus;
+  return {
+    shopifyId: orderId,
+    name: o.name,
+    email: o.email,
+    customer: o.customer
+      ? { shopifyId: shopifyIdOf(o.customer.id), email: o.customer.email, firstName: o.customer.firstName, lastName: o.customer.lastName, phone: o.customer.phone }
+      : null,
+    currency: shop.currencyCode,
+    totalPrice: minor(shop),
+    subtotalPrice: o.subtotalPriceSet ? minor(o.subtotalPriceSet.shopMoney) : 0,
+    totalDiscounts: o.totalDiscountsSet ? minor(o.totalDiscountsSet.shopMoney) : 0,
+    totalTax: o.totalTaxSet ? minor(o.totalTaxSet.shopMoney) : 0,
+    totalShipping: minor(o.totalShippingPriceSet.shopMoney),
+    presentmentCurrency: presentment.currencyCode,
+    presentmentTotalPrice: minor(presentment),
+    discountCodes: o.discountCodes,
+    landingSite: visit?.landingPage ?? null,
+    referringSite: visit?.referrerUrl ?? null,
+    sourceName: o.sourceName,
+    // Not exposed by the Admin GraphQL Order object; the webhooks fill them.
+    checkoutToken: null,
+    cartToken: null,
+    financialStatus: lower(o.displayFinancialStatus),
+    fulfillmentStatus: fulfillment ? (fulfillment in FULFILLMENT ? FULFILLMENT[fulfillment]! : fulfillment.toLowerCase()) : null,
+    test: o.test,
+    tags: o.tags,
+    processedAt: dateOrNull(o.processedAt),
+    cancelledAt: dateOrNull(o.cancelledAt),
+    cancelReason: lower(o.cancelReason),
+    createdAt: date(o.createdAt),
+    updatedAt: date(o.updatedAt),
+    lineItems: lines.map(lineItemRecord),
+    refunds,
+  };
+}
