@@ -144,7 +144,10 @@ export async function handleWebhook(request: Request, options: WebhookOptions): 
         outcome = "duplicate";
         break;
       }
-      if (attempt >= 3) return new Response("Internal Server Error", { status: 500 });
+      if (attempt >= 3) {
+        log.error("webhook failed: unique violation in the write", { topic, eventId: meta.eventId });
+        return new Response("Internal Server Error", { status: 500 });
+      }
     }
   }
   if (topic === "app/uninstalled") await queue.cancelShop(shop);
