@@ -1,0 +1,247 @@
+// The Loopwise command line: `npx loopwise <command> [options]`.
+import path from "node:path";
+import { intOption, parseCommand, UsageError } from "./args";
+
+type Command = { summary: string; usage: string; run: (argv: string[]) => Promise<number> };
+
+const log = (line: string) => process.stderr.write(line + "\n");
+
+const COMMANDS: Record<string, Command> = {
+  demo: {
+    summary: "seed the demo shop and serve the admin on 127.0.0.1",
+    usage: `Usage: loopwise demo [--headless] [--json] [--port N] [--seed N] [--customers N] [--products N] [--now ISO]
+
+Creates prisma/demo.db, starts a fake Shopify Admin loaded with a generated
+store, starts the app on 127.0.0.1, installs the demo shop through token
+exchange, replays the store as signed webhooks and pixel events, and prints a
+URL that opens the admin. Refused when NODE_ENV=production.
+
+  --headless      seed, summarise and exit instead of serving
+  --json          with --headless: print the summary as one JSON object
+  --port N        port to serve on (default 3000; 0 picks a free one)
+  --seed N        generator seed (default 42)
+  --customers N   customers to generate (default 2000)
+  --products N    products to generate (default 240)
+  --now ISO       end of the store's year of history (default: this hour)`,
+    run: async (argv) => {
+      const { values } = parseCommand("demo", argv, {
+        headless: { type: "boolean" },
+        json: { type: "boolean" },
+        port: { type: "string" },
+        seed: { type: "string" },
+        customers: { type: "string" },
+        products: { type: "string" },
+        now: { type: "string" },
+      });
+      if (values.help) return help("demo");
+      if (values.json && !values.headless) throw new UsageError("demo: --json needs --headless");
+      const now = checkNow("demo", values.now);
+      const { runDemo } = await import("./demo");
+      return runDemo({
+        headless: !!values.headless,
+        json: !!values.json,
+        port: intOption("demo", "port", values.port, values.headless ? 0 : 3000, { max: 65535 }),
+        seed: intOption("demo", "seed", values.seed, 42, { max: 2 ** 32 - 1 }),
+        customers: intOption("demo", "customers", values.customers, 2000, { min: 1, max: 200_000 }),
+        products: values.products === undefined ? undefined : intOption("demo", "products", values.products, 240, { min: 1, max: 20_000 }),
+        now,
+        log: values.json ? () => {} : log,
+      });
+    },
+  },
+  seed: {
+    summary: "replay the generated store into a running app (or seed the demo database)",
+    usage: `Usage: loopwise seed --url <app origin> --secret <api secret> [--shop D] [--seed N] [--customers N] [--products N] [--now ISO] [--concurrency N]
+       loopwise seed [--seed N] [--customers N] [--json]     (no --url: recreate and seed prisma/demo.db, then exit)
+
+With --url, sends the store as signed webhooks (X-Shopify-Hmac-Sha256 with --secret,
+or SHOPIFY_API_SECRET) and pixel batches to a running app; the shop must be installed.`,
+    run: async (argv) => {
+      const { values } = parseCommand("seed", argv, {
+        url: { type: "string" },
+        secret: { type: "string" },
+        shop: { type: "string" },
+        seed: { type: "string" },
+        customers: { type: "string" },
+        products: { type: "string" },
+        now: { type: "string" },
+        concurrency: { type: "string" },
+        json: { type: "boolean" },
+      });
+      if (values.help) return help("seed");
+      const seed = intOption("seed", "seed", values.seed, 42, { max: 2 ** 32 - 1 });
+      const customers = intOption("seed", "customers", values.customers, 2000, { min: 1, max: 200_000 });
+      const now = checkNow("seed", values.now);
+      if (!values.url) {
+        if (values.secret || values.shop) throw new UsageError("seed: --secret and --shop need --url");
+        const { runDemo } = await import("./demo");
+        return runDemo({ headless: true, json: !!values.json, port: 0, seed, customers, now, log: values.json ? () => {} : log });
+      }
+      let appUrl: URL;
+      try {
+        appUrl = new URL(values.url);
+      } catch {
+        throw new UsageError(`seed: --url is not a URL: "${values.url}"`);
+      }
+      const secret = values.secret ?? process.env.SHOPIFY_API_SECRET;
+      if (!secret) throw new UsageError("seed: --secret (or SHOPIFY_API_SECRET) is required with --url");
+      const shop = values.shop ?? "loopwise-demo.myshopify.com";
+      if (!/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(shop)) throw new UsageError(`seed: --shop must be a myshopify.com domain, got "${shop}"`);
+      const { generateDemoStore, describeStore } = await import("../app/demo/generator");
+      const { replayStore } = await import("../app/demo/replay.server");
+      const products = values.products === undefined ? undefined : intOption("seed", "products", values.products, 240, { min: 1, max: 20_000 });
+      const store = generateDemoStore({ seed, customers, shopDomain: shop, ...(products ? { products } : {}), ...(now ? { now } : {}) });
+      const summary = await replayStore(store, { appUrl: appUrl.origin, apiSecret: secret }, {
+        concurrency: intOption("seed", "concurrency", values.concurrency, 8, { min: 1, max: 64 }),
+        onProgress: values.json ? undefined : ({ phase, done, total }) => done === total && log(`  ${phase}: ${done}/${total}`),
+      });
+      const out = { shop, ...describeStore(store), sent: summary };
+      process.stdout.write(values.json ? JSON.stringify(out) + "\n" : `seeded ${shop} at ${appUrl.origin}: ${summary.webhooks} webhooks, ${summary.pixelEvents} pixel events in ${summary.seconds.toFixed(1)} s\n`);
+      return 0;
+    },
+  },
+  "import-orders": {
+    summary: "import an order-history CSV for a shop",
+    usage: `Usage: loopwise import-orders <file.csv> --shop <domain> --columns customer=COL,date=COL,amount=COL[,product=COL][,quantity=COL][,order=COL][,email=COL]
+                              [--currency USD] [--date-format auto|iso|M/D/YYYY|D/M/YYYY] [--delimiter ,] [--max-errors 100] [--json]
+
+Roles in --columns (header names, case-insensitive):
+  customer  customer id (required)          date      order date (required)
+  amount    the row's total, or             price     unit price (× quantity)
+  quantity  units (default 1)               product   product title or code
+  order     order/invoice id (rows sharing it form one order; default: customer + date)
+  email     customer email
+Rows with a quantity ≤ 0 or a negative amount (returns, cancellations) are skipped.
+Dates without a UTC offset are read as UTC; "auto" accepts ISO 8601 and M/D/YYYY H:mm.
+Writes to DATABASE_URL. Re-importing the same file updates in place (ids "import:…").`,
+    run: async (argv) => {
+      const { values, positionals } = parseCommand(
+        "import-orders",
+        argv,
+        {
+          shop: { type: "string" },
+          columns: { type: "string" },
+          currency: { type: "string" },
+          "date-format": { type: "string" },
+          delimiter: { type: "string" },
+          "max-errors": { type: "string" },
+          json: { type: "boolean" },
+        },
+        1,
+      );
+      if (values.help) return help("import-orders");
+      const file = positionals[0];
+      if (!file) throw new UsageError("import-orders: the CSV file is required");
+      if (!values.shop) throw new UsageError("import-orders: --shop <domain> is required");
+      if (!values.columns) throw new UsageError("import-orders: --columns is required (e.g. customer=CustomerID,date=InvoiceDate,amount=Total)");
+      const { parseColumnSpec, DATE_FORMATS, ImportInputError } = await import("../app/core/import/order-rows");
+      const dateFormat = (values["date-format"] ?? "auto") as (typeof DATE_FORMATS)[number];
+      if (!DATE_FORMATS.includes(dateFormat)) throw new UsageError(`import-orders: --date-format must be one of ${DATE_FORMATS.join(", ")}`);
+      const currency = (values.currency ?? "USD").toUpperCase();
+      if (!/^[A-Z]{3}$/.test(currency)) throw new UsageError(`import-orders: --currency must be a 3-letter ISO code, got "${values.currency}"`);
+      const delimiter = values.delimiter === "\\t" ? "\t" : values.delimiter ?? ",";
+      if (delimiter.length !== 1 || delimiter === '"') throw new UsageError("import-orders: --delimiter must be one character");
+      try {
+        const columns = parseColumnSpec(values.columns);
+        const { importOrders } = await import("../app/core/import/import.server");
+        const { openDatabase } = await import("../app/db.server");
+        const db = openDatabase();
+        try {
+          const summary = await importOrders(db, {
+            file: path.resolve(file),
+            shop: values.shop,
+            columns,
+            currency,
+            dateFormat,
+            delimiter,
+            maxErrors: intOption("import-orders", "max-errors", values["max-errors"], 100, { max: 1_000_000 }),
+          });
+          if (values.json) process.stdout.write(JSON.stringify(summary) + "\n");
+          else {
+            process.stdout.write(`imported ${summary.orders} orders (${summary.lineItems} lines) for ${summary.customers} customers from ${summary.rows} rows in ${summary.seconds.toFixed(1)} s; ${summary.skippedRows} rows skipped (quantity ≤ 0 or negative amount), ${summary.errorCount} bad rows\n`);
+            for (const e of summary.errors.slice(0, 20)) process.stdout.write(`  line ${e.line}: ${e.message}\n`);
+          }
+          return summary.errorCount > 0 ? 1 : 0;
+        } finally {
+          await db.$disconnect();
+        }
+      } catch (error) {
+        if (error instanceof ImportInputError) throw new UsageError(`import-orders: ${error.message}`);
+        throw error;
+      }
+    },
+  },
+  "db-setup": {
+    summary: "apply the database migrations to DATABASE_URL (prisma migrate deploy)",
+    usage: `Usage: loopwise db-setup
+
+Runs \`prisma migrate deploy\` for DATABASE_URL (SQLite by default:
+prisma/dev.db; a postgres:// URL uses the PostgreSQL migrations).`,
+    run: async (argv) => {
+      const { values } = parseCommand("db-setup", argv, {});
+      if (values.help) return help("db-setup");
+      const { databaseUrl } = await import("../prisma/database-url.js");
+      const { migrateDeploy } = await import("./demo");
+      const url = databaseUrl();
+      migrateDeploy(url, "inherit");
+      log(`database ready: ${url.replace(/\/\/[^@/]*@/, "//***@")}`);
+      return 0;
+    },
+  },
+  "compare-demo": {
+    summary: "compare the demo store's distributions with the UCI Online Retail data",
+    usage: `Usage: loopwise compare-demo [--seed N] [--customers N] [--data DIR]
+
+Prints a Markdown table (docs/demo-store.md holds the current one).`,
+    run: async (argv) => {
+      const { values } = parseCommand("compare-demo", argv, { seed: { type: "string" }, customers: { type: "string" }, data: { type: "string" } });
+      if (values.help) return help("compare-demo");
+      const { compareDemo, UCI_DIR } = await import("./compare-demo");
+      const fs = await import("node:fs");
+      const dir = values.data ?? UCI_DIR;
+      if (!fs.existsSync(dir)) throw new UsageError(`compare-demo: no data directory at ${dir}`);
+      process.stdout.write(
+        (await compareDemo({
+          seed: intOption("compare-demo", "seed", values.seed, 42, { max: 2 ** 32 - 1 }),
+          customers: intOption("compare-demo", "customers", values.customers, 2000, { min: 1, max: 200_000 }),
+          uciDir: dir,
+        })) + "\n",
+      );
+      return 0;
+    },
+  },
+};
+
+function checkNow(command: string, now: string | undefined): string | undefined {
+  if (now !== undefined && !Number.isFinite(Date.parse(now))) throw new UsageError(`${command}: --now must be an ISO date, got "${now}"`);
+  return now;
+}
+
+function help(command?: string): number {
+  if (command) process.stdout.write(COMMANDS[command]!.usage + "\n");
+  else {
+    const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(14)} ${c.summary}`);
+    process.stdout.write(`Usage: loopwise <command> [options]   (loopwise <command> --help for details)\n\nCommands:\n${lines.join("\n")}\n`);
+  }
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === "--help" || command === "-h" || command === "help") return help(rest[0] && COMMANDS[rest[0]] ? rest[0] : undefined);
+  const entry = COMMANDS[command];
+  if (!entry) throw new UsageError(`unknown command "${command}" (commands: ${Object.keys(COMMANDS).join(", ")})`);
+  return entry.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`loopwise ${error.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`loopwise: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

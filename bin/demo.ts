@@ -1,0 +1,271 @@
+// The demo's orchestration, one small step per function so later issues can
+// extend both modes: `loopwise demo` (serve) and `loopwise demo --headless --json`.
+import { execFileSync, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describeStore, generateDemoStore, DEMO_SHOP_DOMAIN, type DemoStoreOptions } from "../app/demo/generator";
+import { replayStore, type ReplaySummary } from "../app/demo/replay.server";
+import { embeddedHost, mintSessionToken } from "../app/demo/session-token";
+import type { DemoStore } from "../app/demo/types";
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const DEMO_DATABASE = path.join(root, "prisma", "demo.db");
+export const DEMO_API_KEY = "loopwise-demo-api-key";
+export const DEMO_API_SECRET = "loopwise-demo-api-secret";
+export const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
+
+export interface DemoOptions {
+  headless: boolean;
+  json: boolean;
+  port: number;
+  seed: number;
+  customers: number;
+  products?: number;
+  now?: string;
+  database?: string;
+  log: (line: string) => void;
+}
+
+export interface Closable {
+  close(): Promise<void>;
+}
+
+export function refuseProduction(env = process.env) {
+  if (env.NODE_ENV === "production") throw new Error("the demo is refused when NODE_ENV=production");
+}
+
+/** Deletes and re-creates the demo SQLite database with `prisma migrate deploy`. */
+export function prepareDatabase(file = DEMO_DATABASE): string {
+  for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) fs.rmSync(f, { force: true });
+  const url = "file:" + file;
+  migrateDeploy(url);
+  return url;
+}
+
+export function migrateDeploy(url: string, stdio: "ignore" | "inherit" = "ignore") {
+  execFileSync(process.execPath, [path.join(root, "node_modules", "prisma", "build", "index.js"), "migrate", "deploy"], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: url, PRISMA_HIDE_UPDATE_MESSAGE: "1", CHECKPOINT_DISABLE: "1" },
+    stdio: ["ignore", stdio, "inherit"],
+  });
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(full));
+    else if (!/\.test\.tsx?$/.test(entry.name)) newest = Math.max(newest, fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** True when build/ is missing or older than the app's sources. */
+export function buildIsStale(): boolean {
+  const server = path.join(root, "build", "server", "index.js");
+  if (!fs.existsSync(server)) return true;
+  const sources = Math.max(newestMtime(path.join(root, "app")), ...["vite.config.ts", "package.json"].map((f) => fs.statSync(path.join(root, f)).mtimeMs));
+  return fs.statSync(server).mtimeMs < sources;
+}
+
+export function ensureBuild(log: (line: string) => void) {
+  if (!buildIsStale()) return;
+  log("building the app (remix vite:build)…");
+  const cli = path.join(root, "node_modules", "@remix-run", "dev", "dist", "cli.js");
+  const result = spawnSync(process.execPath, [cli, "vite:build"], { cwd: root, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NODE_ENV: "production" } });
+  if (result.status !== 0) throw new Error(`remix vite:build failed (exit ${result.status ?? result.signal})`);
+}
+
+export async function startFakeAdmin(store: DemoStore): Promise<Closable & { origin: string }> {
+  const { startFakeShopify } = await import("../tests/fakes/shopify-admin/index");
+  const fake = await startFakeShopify({
+    apiKey: DEMO_API_KEY,
+    apiSecret: DEMO_API_SECRET,
+    stores: {
+      [store.shop.domain]: {
+        shop: { name: store.shop.name, currency: store.shop.currency, iana_timezone: store.shop.timezone, email: store.shop.email },
+        products: store.products,
+        customers: store.customers,
+        orders: store.orders,
+      } as never,
+    },
+  });
+  return fake;
+}
+
+export function demoEnv(opts: { databaseUrl: string; adminOrigin: string; shop: string; appUrl?: string }): Record<string, string | undefined> {
+  return {
+    NODE_ENV: process.env.NODE_ENV === "test" ? "test" : "development",
+    SHOPIFY_API_KEY: DEMO_API_KEY,
+    SHOPIFY_API_SECRET: DEMO_API_SECRET,
+    SHOPIFY_APP_URL: opts.appUrl,
+    SHOPIFY_ADMIN_ORIGIN: opts.adminOrigin,
+    LOOPWISE_DEMO: "1",
+    LOOPWISE_DEMO_SHOP: opts.shop,
+    DATABASE_URL: opts.databaseUrl,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+    // The replay sends a month of browsing in seconds: lift the per-shop and
+    // per-browser pixel limits for the demo process only.
+    PIXEL_RATE_PER_SHOP: "1000000",
+    PIXEL_RATE_PER_BROWSER: "1000000",
+  };
+}
+
+export async function startApp(port: number, env: Record<string, string | undefined>): Promise<Closable & { url: string }> {
+  const { startAppServer } = await import("./serve");
+  return startAppServer({ host: "127.0.0.1", port, env });
+}
+
+/** Opens the embedded app once with a fresh session token: token exchange installs the shop. */
+export async function installShop(appUrl: string, shop: string) {
+  const token = mintSessionToken({ shop, apiKey: DEMO_API_KEY, apiSecret: DEMO_API_SECRET });
+  const url = `${appUrl}/app?embedded=1&shop=${encodeURIComponent(shop)}&host=${embeddedHost(shop)}&id_token=${encodeURIComponent(token)}`;
+  const res = await fetch(url, { headers: { "User-Agent": BROWSER_UA, Accept: "text/html" }, redirect: "manual" });
+  const body = await res.text();
+  if (res.status !== 200) throw new Error(`installing ${shop} through token exchange failed: GET /app answered ${res.status}: ${body.slice(0, 300)}`);
+}
+
+/** Waits until the background queue has no due work left (or the timeout passes). */
+export async function waitForQueue(databaseUrl: string, timeoutMs = 120_000): Promise<boolean> {
+  const { openDatabase } = await import("../app/db.server");
+  const db = openDatabase(databaseUrl);
+  try {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const pending = await db.job.count({ where: { status: { in: ["queued", "running"] }, runAt: { lte: new Date(Date.now() + 1000) } } });
+      if (pending === 0) return true;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    return false;
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+export async function summarize(databaseUrl: string, shop: string) {
+  const { openDatabase } = await import("../app/db.server");
+  const db = openDatabase(databaseUrl);
+  try {
+    const where = { shopId: shop };
+    const [customers, orders, lineItems, refunds, products, variants, checkouts, abandonedCheckouts, browseEvents, webhookReceipts, subscribed] = await Promise.all([
+      db.customer.count({ where }),
+      db.order.count({ where }),
+      db.lineItem.count({ where }),
+      db.refund.count({ where }),
+      db.product.count({ where }),
+      db.variant.count({ where }),
+      db.checkout.count({ where }),
+      db.checkout.count({ where: { ...where, completedAt: null } }),
+      db.browseEvent.count({ where }),
+      db.webhookReceipt.count({ where: { shopDomain: shop } }),
+      db.customer.count({ where: { ...where, emailConsentState: "SUBSCRIBED" } }),
+    ]);
+    const installed = await db.shop.findUnique({ where: { id: shop }, select: { status: true } });
+    return { shop, installed: installed?.status ?? "missing", customers, subscribedCustomers: subscribed, orders, lineItems, refunds, products, variants, checkouts, abandonedCheckouts, browseEvents, webhookReceipts };
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+export function databaseBytes(file: string): number {
+  return [file, `${file}-wal`].reduce((n, f) => n + (fs.existsSync(f) ? fs.statSync(f).size : 0), 0);
+}
+
+function progressLogger(log: (line: string) => void) {
+  let last = 0;
+  return ({ phase, done, total }: { phase: string; done: number; total: number }) => {
+    const now = Date.now();
+    if (done === total || now - last > 1000) {
+      last = now;
+      log(`  ${phase}: ${done}/${total}`);
+    }
+  };
+}
+
+export interface DemoRun {
+  app: Closable & { url: string };
+  fake: Closable & { origin: string };
+  store: DemoStore;
+  replay: ReplaySummary;
+  databaseUrl: string;
+  timings: { generateSeconds: number; seedSeconds: number };
+  close(): Promise<void>;
+}
+
+/** Everything up to a seeded, running app: database, fake Admin, app, install, replay. */
+export async function seedDemo(opts: DemoOptions): Promise<DemoRun> {
+  refuseProduction();
+  const started = performance.now();
+  const file = opts.database ?? DEMO_DATABASE;
+  opts.log(`preparing ${path.relative(root, file)}…`);
+  const databaseUrl = prepareDatabase(file);
+  ensureBuild(opts.log);
+  const t = performance.now();
+  const storeOptions: DemoStoreOptions = { seed: opts.seed, customers: opts.customers, shopDomain: DEMO_SHOP_DOMAIN, ...(opts.products ? { products: opts.products } : {}), ...(opts.now ? { now: opts.now } : {}) };
+  const store = generateDemoStore(storeOptions);
+  const generateSeconds = (performance.now() - t) / 1000;
+  const counts = describeStore(store);
+  opts.log(`generated ${counts.products} products, ${counts.customers} customers, ${counts.orders} orders, ${counts.checkouts} abandoned checkouts, ${counts.browseEvents} browse events in ${generateSeconds.toFixed(1)} s`);
+  const fake = await startFakeAdmin(store);
+  let app: (Closable & { url: string }) | null = null;
+  try {
+    app = await startApp(opts.port, demoEnv({ databaseUrl, adminOrigin: fake.origin, shop: store.shop.domain, appUrl: opts.port ? `http://127.0.0.1:${opts.port}` : undefined }));
+    opts.log(`app on ${app.url}; installing ${store.shop.domain}…`);
+    await installShop(app.url, store.shop.domain);
+    opts.log(`replaying ${counts.webhooks} webhooks and ${counts.browseEvents} pixel events…`);
+    const replay = await replayStore(store, { appUrl: app.url, apiSecret: DEMO_API_SECRET }, { concurrency: 8, onProgress: progressLogger(opts.log) });
+    if (!(await waitForQueue(databaseUrl))) opts.log("warning: background jobs still pending after 120 s");
+    const running = app;
+    return {
+      app: running,
+      fake,
+      store,
+      replay,
+      databaseUrl,
+      timings: { generateSeconds, seedSeconds: (performance.now() - started) / 1000 },
+      close: async () => {
+        await running.close();
+        await fake.close();
+      },
+    };
+  } catch (error) {
+    await app?.close();
+    await fake.close();
+    throw error;
+  }
+}
+
+export async function runDemo(opts: DemoOptions): Promise<number> {
+  const run = await seedDemo(opts);
+  const file = run.databaseUrl.replace(/^file:/, "");
+  if (opts.headless) {
+    const summary = {
+      ...(await summarize(run.databaseUrl, run.store.shop.domain)),
+      seed: opts.seed,
+      sent: { webhooks: run.replay.webhooks, pixelBatches: run.replay.pixelBatches, pixelEvents: run.replay.pixelEvents },
+      generateSeconds: round(run.timings.generateSeconds),
+      replaySeconds: round(run.replay.seconds),
+      seedSeconds: round(run.timings.seedSeconds),
+      databaseBytes: databaseBytes(file),
+    };
+    await run.close();
+    process.stdout.write(opts.json ? JSON.stringify(summary) + "\n" : formatSummary(summary));
+    return 0;
+  }
+  const url = `${run.app.url}/demo`;
+  process.stdout.write(`\nLoopwise demo is ready (seeded in ${run.timings.seedSeconds.toFixed(1)} s).\nOpen ${url}\nPress Ctrl+C to stop.\n`);
+  await new Promise<void>((resolve) => {
+    for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => resolve());
+  });
+  await run.close();
+  return 0;
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+export function formatSummary(summary: Record<string, unknown>): string {
+  return Object.entries(summary)
+    .map(([k, v]) => `${k.padEnd(20)} ${typeof v === "object" ? JSON.stringify(v) : String(v)}`)
+    .join("\n") + "\n";
+}
