@@ -1,25 +1,50 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { boundary } from "@shopify/shopify-app-remix/server";
 import { useLoaderData } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Card, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { requireShop } from "../../core/shopify/require-shop.server";
 import { StatCard } from "../../components/StatCard";
 import { formatCount, formatMoney } from "../../components/format";
 import { loadHomeCounts } from "./home.server";
-import { loadBackfill, type BackfillView } from "./backfill.server";
+import { installIssueMessages, loadBackfill, type BackfillView } from "./backfill.server";
+
+// Keeps Shopify's auth headers (e.g. X-Shopify-Retry-Invalid-Session-Request) on
+// this route's own responses: with single fetch a client navigation may run this
+// loader alone.
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
 
 export const meta: MetaFunction = () => [{ title: "Loopwise" }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
   const [counts, backfill] = await Promise.all([loadHomeCounts(shop), loadBackfill(shop.id)]);
-  return { shopName: shop.name ?? shop.id, counts, backfill, pixelActive: shop.webPixelId !== null };
+  return {
+    shopName: shop.name ?? shop.id,
+    counts,
+    backfill,
+    pixelActive: shop.webPixelId !== null,
+    issues: installIssueMessages(shop.installIssues),
+  };
 };
 
 export default function Home() {
-  const { shopName, counts, backfill, pixelActive } = useLoaderData<typeof loader>();
+  const { shopName, counts, backfill, pixelActive, issues } = useLoaderData<typeof loader>();
   return (
     <Page title="Home" subtitle={shopName}>
       <Layout>
+        {issues.length > 0 ? (
+          <Layout.Section>
+            <Banner tone="warning" title="Part of the set-up will be retried">
+              <ul>
+                {issues.map((i) => (
+                  <li key={i.step}>
+                    {i.step === "pixel" ? "Web Pixel activation" : "Store history import"}: {i.message}
+                  </li>
+                ))}
+              </ul>
+            </Banner>
+          </Layout.Section>
+        ) : null}
         <Layout.Section>
           <InlineGrid columns={{ xs: 1, sm: 2, md: 4 }} gap="400">
             <StatCard id="customers" label="Customers" value={formatCount(counts.customers)} />
@@ -66,7 +91,7 @@ export default function Home() {
   );
 }
 
-const STATUS_TONE = { done: "success", running: "info", queued: "info", failed: "critical", cancelled: "warning" } as const;
+const STATUS_TONE = { done: "success", running: "info", queued: "info", retrying: "warning", failed: "critical", cancelled: "warning" } as const;
 
 function BackfillCard({ backfill }: { backfill: BackfillView | null }) {
   return (
@@ -87,7 +112,7 @@ function BackfillCard({ backfill }: { backfill: BackfillView | null }) {
             <Text as="p" tone="subdued">
               {backfill.status === "done"
                 ? "Imported the catalog, all customers and the last 365 days of orders."
-                : `Phase: ${backfill.phase}`}
+                : `Importing ${backfill.phase}${backfill.percent !== null ? ` (${Math.round(backfill.percent)}%)` : ""}`}
             </Text>
             <Text as="p">
               <span data-backfill="counts">

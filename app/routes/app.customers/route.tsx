@@ -1,8 +1,14 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { boundary } from "@shopify/shopify-app-remix/server";
 import { useLoaderData, useNavigate } from "@remix-run/react";
 import { Badge, Card, EmptyState, IndexTable, Page, Text } from "@shopify/polaris";
 import { requireShop } from "../../core/shopify/require-shop.server";
 import { loadCustomerPage } from "./customers.server";
+
+// Keeps Shopify's auth headers (e.g. X-Shopify-Retry-Invalid-Session-Request) on
+// this route's own responses: with single fetch a client navigation may run this
+// loader alone.
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
 
 export const meta: MetaFunction = () => [{ title: "Customers · Loopwise" }];
 
