@@ -1,6 +1,7 @@
 // The pixel's database shell: stores validated events in one batch insert, drops
 // duplicate event ids, and links browsers to customers. Every query is scoped by
 // shop. Pixel data goes only to BrowseEvent and BrowserIdentity, never to orders.
+import type { Prisma } from "@prisma/client";
 import type { Database } from "../../db.server";
 import { isUniqueViolation } from "../../db.server";
 import {
@@ -64,22 +65,54 @@ async function saveLink(db: Database, shopId: string, browserId: string, link: L
   }
 }
 
+
+/**
+ * One insert for the batch (the common case). When some ids are already stored,
+ * the insert fails on the unique key: insert the others instead, row by row only
+ * if a concurrent batch races us again. Returns how many rows were inserted.
+ */
+async function insertIgnoringDuplicates(db: Database, shopId: string, rows: Prisma.BrowseEventCreateManyInput[]): Promise<number> {
+  try {
+    await db.browseEvent.createMany({ data: rows });
+    return rows.length;
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+  }
+  const stored = await db.browseEvent.findMany({
+    where: { shopId, eventId: { in: rows.map((r) => r.eventId) } },
+    select: { eventId: true },
+  });
+  const known = new Set(stored.map((s) => s.eventId));
+  const rest = rows.filter((r) => !known.has(r.eventId));
+  if (rest.length === 0) return 0;
+  try {
+    await db.browseEvent.createMany({ data: rest });
+    return rest.length;
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+  }
+  let inserted = 0;
+  for (const row of rest) {
+    try {
+      await db.browseEvent.create({ data: row });
+      inserted += 1;
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+  }
+  return inserted;
+}
+
 export async function storePixelEvents(
   db: Database,
   shopId: string,
   events: readonly PixelEvent[],
   options: { secret: string; receivedAt?: Date },
 ): Promise<StoreResult> {
-  // 1. Duplicates: within the batch, then against what is stored.
+  // 1. Duplicates within the batch; stored duplicates are found by the unique key at insert.
   const unique = new Map<string, PixelEvent>();
   for (const e of events) if (!unique.has(e.eventId)) unique.set(e.eventId, e);
-  const stored = await db.browseEvent.findMany({
-    where: { shopId, eventId: { in: [...unique.keys()] } },
-    select: { eventId: true },
-  });
-  for (const { eventId } of stored) unique.delete(eventId);
   const fresh = [...unique.values()];
-  if (fresh.length === 0) return { accepted: 0, duplicates: events.length, linked: 0 };
 
   // 2. Identity: what the browsers already are, and what this batch claims.
   const browserIds = [...new Set(fresh.map((e) => e.browserId))];
@@ -127,21 +160,7 @@ export async function storePixelEvents(
     quantity: e.quantity,
     receivedAt,
   }));
-  let accepted = rows.length;
-  try {
-    await db.browseEvent.createMany({ data: rows });
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
-    accepted = 0;
-    for (const row of rows) {
-      try {
-        await db.browseEvent.create({ data: row });
-        accepted += 1;
-      } catch (rowError) {
-        if (!isUniqueViolation(rowError)) throw rowError;
-      }
-    }
-  }
+  const accepted = await insertIgnoringDuplicates(db, shopId, rows);
 
   // 4. New links, and back-attach the linked browsers' earlier events.
   for (const [browserId, link] of changes) await saveLink(db, shopId, browserId, link);

@@ -25,7 +25,7 @@ export const variant = (variantId: string | null, productId: string | null) => (
 
 export const examples = {
   page: () => standardEvent("page_viewed", {}),
-  product: (v = "gid://shopify/ProductVariant/11", p = "gid://shopify/Product/22") =>
+  product: (v: string | null = "gid://shopify/ProductVariant/11", p: string | null = "gid://shopify/Product/22") =>
     standardEvent("product_viewed", { productVariant: variant(v, p) }),
   collection: (id = "gid://shopify/Collection/33") => standardEvent("collection_viewed", { collection: { id, title: "Hats" } }),
   search: (query = "red hat") => standardEvent("search_submitted", { searchResult: { query, productVariants: [] } }),
