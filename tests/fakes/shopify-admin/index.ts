@@ -2,3 +2,4 @@
 export { startFakeShopify, type FakeShopify } from "./server";
 export { signSessionToken, verifySessionToken, type SessionTokenClaims } from "./session-token";
 export type * from "./types";
+export { sampleStore, type SampleStoreOptions } from "./sample-store";

@@ -32,7 +32,12 @@ export interface NodeContext {
   currency: string;
   products: Map<string, RestProduct>;
   customers: Map<string, RestCustomer>;
+  /** Bulk operations: connections return every item, without first/last. */
+  unbounded?: boolean;
 }
+
+const MAX = Number.MAX_SAFE_INTEGER;
+const pageArgs = (ctx: NodeContext, args: PageArgs): PageArgs => (ctx.unbounded ? { first: MAX } : args);
 
 export function variantNode(v: RestVariant, p: RestProduct, ctx: NodeContext): Record<string, unknown> {
   return {
@@ -79,9 +84,9 @@ export function productNode(p: RestProduct, ctx: NodeContext): Record<string, un
       maxVariantPrice: { amount: fromCents(prices.length ? Math.max(...prices) : 0), currencyCode: ctx.currency },
     },
     variants: (args: PageArgs) =>
-      connection(paginate(p.variants, args, (v) => [v.position ?? 0, String(v.id)]), (v) => variantNode(v, p, ctx)),
+      connection(paginate(p.variants, pageArgs(ctx, args), (v) => [v.position ?? 0, String(v.id)], ctx.unbounded ? MAX : 250), (v) => variantNode(v, p, ctx)),
     collections: (args: PageArgs) =>
-      connection(paginate(p.collections ?? [], args, (c) => [0, String(c.id)]), (c) => ({
+      connection(paginate(p.collections ?? [], pageArgs(ctx, args), (c) => [0, String(c.id)], ctx.unbounded ? MAX : 250), (c) => ({
         __typename: "Collection",
         id: gid("Collection", c.id),
         handle: c.handle,
@@ -181,7 +186,7 @@ export function orderNode(o: RestOrder, ctx: NodeContext): Record<string, unknow
     customerJourneySummary: { firstVisit: v, lastVisit: v, ready: true },
     customer: customer ? customerNode(customer, ctx) : o.customer ? { ...customerNode({ created_at: o.created_at, updated_at: o.updated_at, ...o.customer } as RestCustomer, ctx) } : null,
     lineItems: (args: PageArgs) =>
-      connection(paginate(o.line_items, args, (li) => [0, String(li.id)]), (li) => {
+      connection(paginate(o.line_items, pageArgs(ctx, args), (li) => [0, String(li.id)], ctx.unbounded ? MAX : 250), (li) => {
         const product = li.product_id != null ? ctx.products.get(String(li.product_id)) : undefined;
         const variant = product?.variants.find((x) => String(x.id) === String(li.variant_id));
         return {

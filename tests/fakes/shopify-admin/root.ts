@@ -25,6 +25,7 @@ export function nodeContext(c: ResolveContext): NodeContext {
     currency: store.shop?.currency ?? "USD",
     products: new Map(store.products.map((p) => [String(p.id), p])),
     customers: new Map(store.customers.map((x) => [String(x.id), x])),
+    unbounded: c.unbounded,
   };
 }
 

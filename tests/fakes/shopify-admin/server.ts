@@ -57,12 +57,14 @@ function send(res: http.ServerResponse, status: number, body: unknown, headers: 
 
 export async function startFakeShopify(options: FakeShopifyOptions): Promise<FakeShopify> {
   const throttle = { ...DEFAULT_THROTTLE, ...options.throttle };
+  throttle.maxQueryCost = Math.min(throttle.maxQueryCost, throttle.maximumAvailable);
   const state: FakeShopifyState = {
     shops: new Map(),
     tokens: new Map(),
     mutations: [],
     requests: [],
     failures: [],
+    throttledResponses: 0,
     throttle,
     bulkDelayMs: options.bulkDelayMs ?? 0,
   };
@@ -162,6 +164,7 @@ export async function startFakeShopify(options: FakeShopifyOptions): Promise<Fak
       });
     }
     if (requested > bucket.available) {
+      state.throttledResponses++;
       return send(res, 200, {
         errors: [{ message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" } }],
         extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: status() } },

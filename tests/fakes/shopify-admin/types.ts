@@ -238,6 +238,8 @@ export interface FakeShopifyState {
   mutations: MutationRecord[];
   requests: { method: string; path: string; shop: string | null; status: number }[];
   failures: FailureRule[];
+  /** THROTTLED answers given (the bucket was too low for the query). */
+  throttledResponses: number;
   throttle: ThrottleOptions;
   bulkDelayMs?: number;
 }
