@@ -10,7 +10,7 @@ export function toEml(message: FakeSendGridMessage): string {
   const boundary = (tag: string) =>
     `----=_Part_${tag}_${createHash("sha1").update(message.sgMessageId + tag).digest("hex").slice(0, 16)}`;
   const headers: Array<[string, string]> = [
-    ["Message-ID", `<${message.sgMessageId}@fake-sendgrid.loopwise.test>`],
+    ["Message-ID", `<${message.sgMessageId}@fake.sendgrid>`],
     ["Date", rfc5322Date(message.receivedAt)],
     ["From", formatAddress(message.from)],
   ];

@@ -71,7 +71,7 @@ export function expandMailSend(
       for (const to of addresses(p[role])) {
         messages.push({
           ...base,
-          sgMessageId: `${opts.xMessageId}.filterdrecv-fake-${process.pid}-${personalizationIndex}-${recipientIndex}`,
+          sgMessageId: `${opts.xMessageId}.filter0001.${recipientIndex}`,
           role,
           to,
         });

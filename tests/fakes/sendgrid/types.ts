@@ -22,7 +22,7 @@ export interface Attachment {
 export interface FakeSendGridMessage {
   /** The `X-Message-Id` answered for the request that carried this message. */
   xMessageId: string;
-  /** `<X-Message-Id>.filter…`, unique per recipient, as it appears in events. */
+  /** `<X-Message-Id>.filter0001.<n>`, unique per recipient, as it appears in events. */
   sgMessageId: string;
   /** 0-based number of the accepted HTTP request on this server. */
   requestIndex: number;

@@ -240,6 +240,14 @@ describe("failure modes", () => {
     expect(sg.messages).toHaveLength(0);
   });
 
+  it("flaky accept-then-drop: recorded, yet the client sees a reset connection", async () => {
+    sg.setMode({ kind: "flaky", failureRate: 1, failures: ["accept-then-drop"] });
+    const error = (await sendError(mailer(sg.origin).send({ ...base, to: "a@example.com" }))) as unknown as { code: string };
+    expect(error.code).toBe("ECONNRESET");
+    expect(sg.messages).toHaveLength(1);
+    expect(sg.requests[0]!.status).toBe("dropped");
+  });
+
   it("flaky: a seeded share of requests fail, the same way on every run", async () => {
     const outcomes = async () => {
       sg.setMode({ kind: "flaky", failureRate: 0.3, seed: 7 });
