@@ -6,9 +6,8 @@
 // before Node sends anything, and checks whether the guard took over (the socket never starts
 // connecting). If the guard has a hole, the test fails at the probe and nothing leaves the machine.
 //
-// KNOWN HOLE (it.fails below): net.connect()/net.createConnection() — which http, https and
-// fetch (undici) use — pass Socket#connect one pre-normalized array, which the guard reads as
-// "no host" and lets through. Remove `.fails` once tests/setup/network-guard.ts reads that array.
+// net.connect()/net.createConnection() (used by http, https and fetch/undici) pass Socket#connect
+// one pre-normalized array; the guard reads the host from it.
 import dns from "node:dns";
 import http from "node:http";
 import net from "node:net";
@@ -76,12 +75,12 @@ describe("refuses non-loopback connections", () => {
     expect(error.message).toMatch(GUARD);
   });
 
-  it.fails("net.connect / net.createConnection are intercepted before connecting (KNOWN HOLE)", () => {
+  it("net.connect / net.createConnection are intercepted before connecting", () => {
     expect(guardIntercepts(() => net.connect(443, OUTSIDE)), "net.connect(port, host)").toBe(true);
     expect(guardIntercepts(() => net.createConnection({ host: OUTSIDE, port: 443 })), "net.createConnection").toBe(true);
   });
 
-  it.fails("fetch to a non-loopback address fails fast with the guard's message (KNOWN HOLE)", async () => {
+  it("fetch to a non-loopback address fails fast with the guard's message", async () => {
     expect(guardIntercepts(() => net.connect(80, OUTSIDE)), "probe: net.connect is guarded").toBe(true);
     const started = Date.now();
     const error = await fetch(`http://${OUTSIDE}/`, { signal: AbortSignal.timeout(5_000) }).then(
@@ -92,7 +91,7 @@ describe("refuses non-loopback connections", () => {
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 
-  it.fails("fetch to a host name is refused before any DNS lookup (KNOWN HOLE)", async () => {
+  it("fetch to a host name is refused before any DNS lookup", async () => {
     expect(guardIntercepts(() => net.connect(80, OUTSIDE)), "probe: net.connect is guarded").toBe(true);
     const lookup = vi.spyOn(dns, "lookup");
     const error = await fetch("http://example.com/", { signal: AbortSignal.timeout(5_000) }).then(
@@ -103,7 +102,7 @@ describe("refuses non-loopback connections", () => {
     expect(lookup).not.toHaveBeenCalled();
   });
 
-  it.fails("http.get to a non-loopback address fails with the guard's message (KNOWN HOLE)", async () => {
+  it("http.get to a non-loopback address fails with the guard's message", async () => {
     expect(guardIntercepts(() => net.createConnection({ host: OUTSIDE, port: 80 })), "probe").toBe(true);
     const error = await new Promise<Error>((resolve) => {
       http.get(`http://${OUTSIDE}/`, (res) => {
