@@ -1,9 +1,10 @@
 import { PassThrough } from "node:stream";
 import { renderToPipeableStream } from "react-dom/server";
 import { RemixServer } from "@remix-run/react";
-import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
+import { createReadableStreamFromReadable, type AppLoadContext, type EntryContext } from "@remix-run/node";
 import { isbot } from "isbot";
 import { addDocumentResponseHeaders } from "./shopify.server";
+import { demoAccessAllowed } from "./demo-access.server";
 
 // The process's job queue, for bin/serve.ts: it starts the in-process worker on
 // the same module instance the routes enqueue on (build.entry.module.queue).
@@ -16,8 +17,11 @@ export default async function handleRequest(
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
+  loadContext?: AppLoadContext,
 ) {
   addDocumentResponseHeaders(request, responseHeaders);
+  // The demo runs without Shopify: no preload of App Bridge from Shopify's CDN.
+  if (demoAccessAllowed(request, loadContext)) responseHeaders.delete("Link");
   const userAgent = request.headers.get("user-agent");
   const callbackName = isbot(userAgent ?? "") ? "onAllReady" : "onShellReady";
 
