@@ -61,7 +61,7 @@ export function mintDemoSessionToken(): string {
   });
 }
 
-const ADMIN_PATH = /^\/app(\/[A-Za-z0-9._~\-/]*)?$/;
+const ADMIN_PATH = /^\/app(\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*\/?$/; // no "." or ".." segments
 
 /** The embedded admin URL the admin would load in its iframe: /app?embedded=1&shop=…&host=…&id_token=… */
 export function demoAdminUrl(path = "/app"): string {
