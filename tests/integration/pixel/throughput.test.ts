@@ -23,7 +23,13 @@ function makeEvent(i: number) {
   return { ...kinds[i % kinds.length]!(), clientId: `bench-${i % 500}` };
 }
 
-async function run(shop: string, batchSize: number, concurrency: number) {
+/** The same request through a handler that only reads and parses the body: the floor of the machine. */
+async function nothing(request: Request): Promise<Response> {
+  JSON.parse(await request.text());
+  return new Response("{}", { status: 200 });
+}
+
+async function run(shop: string, batchSize: number, concurrency: number, handler = (r: Request) => handlePixelRequest(r, deps)) {
   const batches = Array.from({ length: Math.ceil(TOTAL / batchSize) }, (_, b) =>
     JSON.stringify({ shop, events: Array.from({ length: batchSize }, (_, i) => makeEvent(b * batchSize + i)) }),
   );
@@ -35,7 +41,7 @@ async function run(shop: string, batchSize: number, concurrency: number) {
       while (next < batches.length) {
         const body = batches[next++]!;
         const t = performance.now();
-        const res = await handlePixelRequest(pixelRequest(null, { raw: body }), deps);
+        const res = await handler(pixelRequest(null, { raw: body }));
         latencies.push(performance.now() - t);
         if (res.status !== 200) throw new Error(`status ${res.status}: ${await res.text()}`);
       }
@@ -44,7 +50,7 @@ async function run(shop: string, batchSize: number, concurrency: number) {
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!.toFixed(2);
-  const stored = await prisma.browseEvent.count({ where: { shopId: shop } });
+  const stored = handler === nothing ? batches.length * batchSize : await prisma.browseEvent.count({ where: { shopId: shop } });
   return { batchSize, concurrency, events: stored, eventsPerSecond: Math.round(stored / seconds), p50ms: pct(0.5), p99ms: pct(0.99) };
 }
 
@@ -56,6 +62,8 @@ describe("pixel throughput (in-process)", () => {
       await installShop(shop);
       results.push(await run(shop, size, concurrency));
     }
+    const baseline = [await run("none.myshopify.com", 1, 1, nothing), await run("none.myshopify.com", 20, 1, nothing)];
+    process.stdout.write(`no-op handler: ${baseline.map((r) => JSON.stringify(r)).join(" ")}\n`);
     process.stdout.write(`pixel throughput (${process.env.TEST_DATABASE ?? "sqlite"}):\n${results.map((r) => "  " + JSON.stringify(r)).join("\n")}\n`);
     for (const r of results) {
       expect(r.events).toBe(Math.ceil(TOTAL / r.batchSize) * r.batchSize);
