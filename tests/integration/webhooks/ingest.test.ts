@@ -5,6 +5,8 @@ import prisma from "~/db.server";
 import { TEST_SHOP } from "../../setup/test-config";
 import { fixture, send, signedRequest } from "./send";
 
+// Fixtures are free-form JSON, edited per test.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 
 async function totalRows(): Promise<number> {
@@ -143,7 +145,7 @@ describe("orders", () => {
 
   it("counts each refund once, from refunds/create and from orders/updated alike", async () => {
     await send({ topic: "orders/create", body: order({ id: 3 }) });
-    const refund = { ...fixture("refunds-create"), order_id: 3 };
+    const refund: Json = { ...fixture<Json>("refunds-create"), order_id: 3 };
     for (let i = 0; i < 2; i++) expect((await send({ topic: "refunds/create", body: refund, eventId: `r-${i}` })).status).toBe(200);
     const withRefunds = order({ id: 3, updated_at: "2026-03-20T16:00:01Z", refunds: [refund] });
     await send({ topic: "orders/updated", body: withRefunds });
@@ -214,7 +216,7 @@ describe("customers and products", () => {
     const o = await prisma.order.findFirstOrThrow({ where: { shopifyId: "8" } });
     expect(o).toMatchObject({ email: null, totalPrice: 10797, customerId: c.id });
     // A late customers/update cannot bring the data back.
-    await send({ topic: "customers/update", body: { ...fixture("customers-create"), updated_at: "2027-01-01T00:00:00Z" } });
+    await send({ topic: "customers/update", body: { ...fixture<Json>("customers-create"), updated_at: "2027-01-01T00:00:00Z" } });
     expect((await prisma.customer.findFirstOrThrow({ where: { shopifyId: "7301245190178" } })).email).toBeNull();
   });
 

@@ -10,6 +10,8 @@ import { emailHash } from "~/core/ingest/privacy.server";
 import { TEST_SHOP } from "../../setup/test-config";
 import { fixture, send } from "./send";
 
+// Fixtures are free-form JSON, edited per test.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 const OTHER_SHOP = "other-shop.myshopify.com";
 const ADA = "ada.lovelace@example.com";

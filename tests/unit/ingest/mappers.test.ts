@@ -6,6 +6,8 @@ import { describe, expect, it } from "vitest";
 import { htmlToText, mapCheckout, mapConsent, mapCustomer, mapOrder, mapProduct, mapRefund, splitTags } from "~/core/ingest/mappers";
 import { zCheckoutPayload, zCustomerPayload, zOrderPayload, zProductPayload, zRefundPayload } from "~/core/ingest/schemas";
 
+// Fixtures are free-form JSON, edited per test.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 const fixture = (name: string): Json =>
   JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../integration/webhooks/fixtures", `${name}.json`), "utf8"));
