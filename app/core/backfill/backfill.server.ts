@@ -1,13 +1,14 @@
 // The install backfill: pulls the active catalog, every customer with their
 // consent, and the last 365 days of orders through the Admin GraphQL API, and
 // stores them with the ingest store functions (the webhooks' out-of-order-safe
-// path). Progress (phase, cursor, counts) is saved in BackfillRun after every
-// page, so a crashed or retried job continues from its cursor; re-storing a
-// page is harmless because every write is an idempotent upsert.
+// path). Each page's rows and the run's progress (phase, cursor, counts) commit
+// in one transaction, so a crashed or retried job continues from its cursor
+// and never stores a page twice (and the upserts are idempotent anyway).
 import prisma from "../../db.server";
 import { logger } from "../../logger.server";
 import type { JobHandler, JobQueue } from "../../jobs/queue.server";
-import { ensureShop, upsertCustomer, upsertOrder, upsertProduct } from "../ingest/store.server";
+import { ensureShop, inTransaction, upsertCustomer, upsertOrder, upsertProduct } from "../ingest/store.server";
+import type { Tx } from "../ingest/store.server";
 import { QueryTooCostlyError, throttledAdmin, type AdminGraphqlClient, type ThrottledAdmin } from "./admin-client.server";
 import { customerRecord, orderRecord, productRecord } from "./map";
 import { backfillSince, isPhase, nextPhase, ordersSearch, percentEstimate, type BackfillCounts, type BackfillPhase } from "./progress";
@@ -123,27 +124,33 @@ async function allLines(api: ThrottledAdmin, orderId: string, first: { hasNextPa
   return out;
 }
 
-/** Fetches and stores one page of a phase; returns how many rows and where the next page starts. */
-async function runPage(api: ThrottledAdmin, shopId: string, currency: string, phase: Exclude<BackfillPhase, "done">, cursor: string | null, since: Date, size: { n: number }) {
+type Writer = (tx: Tx) => Promise<void>;
+
+/** Fetches one page of a phase (and any nested pages it needs); returns its writes, how many rows, and where the next page starts. */
+async function fetchPage(api: ThrottledAdmin, shopId: string, currency: string, phase: Exclude<BackfillPhase, "done">, cursor: string | null, since: Date, size: { n: number }) {
+  const writes: Writer[] = [];
   if (phase === "products") {
     const { products } = await pageOf(phase, size, (n) => api.request(PRODUCTS_QUERY, { first: n, after: cursor }, zProductsPage));
     for (const p of products.nodes) {
-      const variants = await allVariants(api, p.id, p.variants.pageInfo, p.variants.nodes);
-      await upsertProduct(prisma, shopId, productRecord(p, currency, variants));
+      const record = productRecord(p, currency, await allVariants(api, p.id, p.variants.pageInfo, p.variants.nodes));
+      writes.push(async (tx) => void (await upsertProduct(tx, shopId, record)));
     }
-    return { stored: products.nodes.length, pageInfo: products.pageInfo };
+    return { writes, pageInfo: products.pageInfo };
   }
   if (phase === "customers") {
     const { customers } = await pageOf(phase, size, (n) => api.request(CUSTOMERS_QUERY, { first: n, after: cursor }, zCustomersPage));
-    for (const c of customers.nodes) await upsertCustomer(prisma, shopId, customerRecord(c));
-    return { stored: customers.nodes.length, pageInfo: customers.pageInfo };
+    for (const c of customers.nodes) {
+      const record = customerRecord(c);
+      writes.push(async (tx) => void (await upsertCustomer(tx, shopId, record)));
+    }
+    return { writes, pageInfo: customers.pageInfo };
   }
   const { orders } = await pageOf(phase, size, (n) => api.request(ORDERS_QUERY, { first: n, after: cursor, query: ordersSearch(since) }, zOrdersPage));
   for (const o of orders.nodes) {
-    const lines = await allLines(api, o.id, o.lineItems.pageInfo, o.lineItems.nodes);
-    await upsertOrder(prisma, shopId, orderRecord(o, lines));
+    const record = orderRecord(o, await allLines(api, o.id, o.lineItems.pageInfo, o.lineItems.nodes));
+    writes.push(async (tx) => void (await upsertOrder(tx, shopId, record)));
   }
-  return { stored: orders.nodes.length, pageInfo: orders.pageInfo };
+  return { writes, pageInfo: orders.pageInfo };
 }
 
 async function defaultAdmin(shopId: string): Promise<AdminGraphqlClient> {
@@ -190,21 +197,27 @@ export async function runBackfill(runId: string, options: BackfillOptions = {}):
   };
   const started = Date.now();
   while (phase !== "done") {
-    const { stored, pageInfo } = await runPage(api, shopId, info.currencyCode, phase, cursor, run.since, sizes[phase]);
-    counts[phase] += stored;
+    const { writes, pageInfo } = await fetchPage(api, shopId, info.currencyCode, phase, cursor, run.since, sizes[phase]);
     const more = pageInfo.hasNextPage && pageInfo.endCursor !== null;
     const nextCursor = more ? pageInfo.endCursor : null;
     const next: BackfillPhase = more ? phase : nextPhase(phase);
-    // Stop at once if the shop uninstalled meanwhile (app/uninstalled cancels the job too).
-    const saved = await prisma.backfillRun.updateMany({
-      where: { id: runId, shopId, status: "running", shop: { status: "installed" } },
-      data: { phase: next, cursor: nextCursor, [phase]: counts[phase] },
+    const count = counts[phase] + writes.length;
+    // The page's rows and the cursor past them commit together: a crash leaves either both or neither.
+    // The run must still be running and the shop installed (app/uninstalled stops the backfill at once).
+    const saved = await inTransaction(prisma, async (tx) => {
+      const ok = await tx.backfillRun.updateMany({
+        where: { id: runId, shopId, status: "running", shop: { status: "installed" } },
+        data: { phase: next, cursor: nextCursor, [phase]: count },
+      });
+      if (ok.count === 1) for (const write of writes) await write(tx);
+      return ok.count === 1;
     });
-    if (saved.count === 0) {
+    if (!saved) {
       log.info("backfill stopped: run cancelled or shop uninstalled");
       await prisma.backfillRun.updateMany({ where: { id: runId, shopId, status: "running" }, data: { status: "cancelled", finishedAt: new Date() } });
       return (await progressOf(runId))!;
     }
+    counts[phase] = count;
     const finishedPhase = phase;
     phase = next;
     cursor = nextCursor;
