@@ -1,0 +1,172 @@
+// `npm run bench`: ingest throughput of one app process on SQLite.
+//   - signed orders/create webhooks through the real route, and the same server's
+//     rate on /healthz (a route that does nothing): the ratio is the cost of ingest;
+//   - pixel events (batches of 1 and of 20) through /pixel/events;
+//   - p50/p99 latency, and the server process's peak memory (VmHWM);
+//   - the demo's seed time and database size (`loopwise demo --headless --json`).
+// The app runs in a child process (node + tsx bin/serve.ts) so its memory is its own.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { randomUUID } from "node:crypto";
+import { ensureBuild, migrateDeploy, root } from "../../bin/demo";
+import { signWebhookBody } from "../../app/core/shopify/hmac";
+import { API_VERSION } from "../../app/core/shopify-api-version";
+import { runLoad, type LoadResult } from "./load";
+
+const SECRET = "loopwise-bench-secret";
+const SHOP = "bench-shop.myshopify.com";
+const N = Number(process.env.BENCH_REQUESTS ?? 2000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function peakRssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return kb / 1024;
+}
+
+async function waitUp(url: string, child: ChildProcess) {
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(url + "/healthz")).ok) return;
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("app did not start");
+}
+
+function order(i: number) {
+  const id = 5_000_000_000 + i;
+  const at = new Date(Date.UTC(2026, 10, 1, 12, 0, i % 60)).toISOString();
+  const money = (amount: string) => ({ shop_money: { amount, currency_code: "USD" }, presentment_money: { amount, currency_code: "USD" } });
+  return {
+    id, admin_graphql_api_id: `gid://shopify/Order/${id}`, name: `#B${i}`, email: `buyer${i}@example.com`,
+    created_at: at, updated_at: at, processed_at: at, currency: "USD", presentment_currency: "USD",
+    total_price: "59.90", subtotal_price: "54.90", total_discounts: "5.00", total_tax: "0.00",
+    total_price_set: money("59.90"), subtotal_price_set: money("54.90"), total_discounts_set: money("5.00"), total_tax_set: money("0.00"),
+    total_shipping_price_set: money("5.00"), financial_status: "paid", fulfillment_status: null, test: false, tags: "",
+    discount_codes: [{ code: "WELCOME5", amount: "5.00", type: "fixed_amount" }],
+    landing_site: "/products/hat?utm_source=loopwise", referring_site: "https://mail.example.com/", source_name: "web",
+    checkout_token: `ck${i}`, cart_token: `ct${i}`, cancelled_at: null, cancel_reason: null,
+    customer: { id: 7_000_000 + (i % 500), email: `buyer${i % 500}@example.com`, first_name: "Ada", last_name: "Lovelace", created_at: at, updated_at: at },
+    line_items: [
+      { id: 9_000_000_000 + i * 2, product_id: 100 + (i % 50), variant_id: 1000 + (i % 50), title: "Wool hat", variant_title: "Red", sku: "HAT-R", quantity: 1, price: "29.95", price_set: money("29.95"), total_discount: "0.00" },
+      { id: 9_000_000_001 + i * 2, product_id: 200 + (i % 30), variant_id: 2000 + (i % 30), title: "Scarf", variant_title: null, sku: "SCF", quantity: 1, price: "24.95", price_set: money("24.95"), total_discount: "5.00" },
+    ],
+    refunds: [],
+  };
+}
+
+function pixelEvent(i: number) {
+  return {
+    id: `ev-${randomUUID()}`, name: "product_viewed", timestamp: new Date().toISOString(), clientId: `browser-${i % 997}`,
+    context: { document: { location: { href: `https://${SHOP}/products/hat-${i % 50}` } } },
+    data: { productVariant: { id: `gid://shopify/ProductVariant/${1000 + (i % 50)}`, product: { id: `gid://shopify/Product/${100 + (i % 50)}` } } },
+  };
+}
+
+async function main() {
+  const log = (s: string) => process.stderr.write(s + "\n");
+  ensureBuild(log);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loopwise-bench-"));
+  const dbFile = path.join(dir, "bench.db");
+  migrateDeploy("file:" + dbFile);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "bin", "serve.ts")], {
+    cwd: root,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: {
+      ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "error",
+      SHOPIFY_API_KEY: "loopwise-bench-key", SHOPIFY_API_SECRET: SECRET, SHOPIFY_APP_URL: "https://bench.loopwise.test",
+      DATABASE_URL: "file:" + dbFile, LOOPWISE_WORKER: "inline",
+      PIXEL_RATE_PER_SHOP: "1000000", PIXEL_RATE_PER_BROWSER: "1000000",
+    },
+  });
+  try {
+    await waitUp(url, child);
+    const webhook = (i: number) => {
+      const body = JSON.stringify(order(i));
+      return fetch(`${url}/webhooks/orders`, {
+        method: "POST",
+        body,
+        headers: {
+          "content-type": "application/json", "x-shopify-topic": "orders/create", "x-shopify-shop-domain": SHOP,
+          "x-shopify-hmac-sha256": signWebhookBody(body, SECRET), "x-shopify-webhook-id": randomUUID(),
+          "x-shopify-event-id": randomUUID(), "x-shopify-triggered-at": new Date().toISOString(), "x-shopify-api-version": API_VERSION,
+        },
+      });
+    };
+    const pixel = (size: number) => (i: number) =>
+      fetch(`${url}/pixel/events`, {
+        method: "POST",
+        headers: { "content-type": "text/plain" },
+        body: JSON.stringify({ shop: SHOP, events: Array.from({ length: size }, (_, k) => pixelEvent(i * size + k)) }),
+      });
+
+    // Warm up (and install the shop's row through the first order).
+    await runLoad(webhook, { total: 50, concurrency: 4 });
+    await runLoad(() => fetch(`${url}/healthz`), { total: 200, concurrency: 4 });
+
+    const results: Record<string, LoadResult & { eventsPerSecond?: number }> = {};
+    results.noop = await runLoad(() => fetch(`${url}/healthz`), { total: N, concurrency: CONCURRENCY });
+    results.ordersCreate = await runLoad((i) => webhook(i + 100), { total: N, concurrency: CONCURRENCY });
+    const p1 = await runLoad(pixel(1), { total: N, concurrency: CONCURRENCY });
+    results.pixel1 = { ...p1, eventsPerSecond: p1.perSecond };
+    const p20 = await runLoad(pixel(20), { total: Math.ceil(N / 10), concurrency: CONCURRENCY });
+    results.pixel20 = { ...p20, eventsPerSecond: p20.perSecond * 20 };
+    const peakMb = peakRssMb(child.pid!);
+
+    const row = (name: string, r: LoadResult & { eventsPerSecond?: number }) =>
+      `| ${name} | ${r.requests} | ${r.perSecond.toFixed(0)} | ${r.eventsPerSecond ? r.eventsPerSecond.toFixed(0) : "-"} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${JSON.stringify(r.statuses)} |`;
+    console.log(`\nIngest on one process, SQLite, ${CONCURRENCY} concurrent clients (${os.cpus().length} cores)\n`);
+    console.log("| route | requests | req/s | events/s | p50 ms | p99 ms | statuses |");
+    console.log("|---|---|---|---|---|---|---|");
+    console.log(row("GET /healthz (does nothing)", results.noop));
+    console.log(row("POST /webhooks/orders (orders/create, signed)", results.ordersCreate));
+    console.log(row("POST /pixel/events (1 event)", results.pixel1));
+    console.log(row("POST /pixel/events (20 events)", results.pixel20));
+    console.log(`\norders/create rate / no-op rate: ${(results.ordersCreate.perSecond / results.noop.perSecond).toFixed(3)}`);
+    console.log(`pixel (1 event) rate / no-op rate: ${(results.pixel1.perSecond / results.noop.perSecond).toFixed(3)}`);
+    console.log(`server peak memory (VmHWM): ${peakMb.toFixed(0)} MB`);
+    const bad = Object.entries(results).filter(([, r]) => Object.keys(r.statuses).some((s) => !s.startsWith("2")));
+    if (bad.length) throw new Error(`non-2xx answers in: ${bad.map(([k]) => k).join(", ")}`);
+  } finally {
+    child.kill("SIGTERM");
+    await new Promise((r) => child.once("exit", r));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+
+  if (process.env.BENCH_DEMO !== "0") {
+    const t0 = performance.now();
+    const demo = spawnSync(process.execPath, [path.join(root, "bin", "loopwise.js"), "demo", "--headless", "--json"], {
+      cwd: root,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const wall = (performance.now() - t0) / 1000;
+    if (demo.status !== 0) throw new Error(`demo --headless failed (exit ${demo.status})`);
+    const summary = JSON.parse(demo.stdout.trim().split("\n").pop()!) as Record<string, unknown>;
+    console.log(`\nDemo (npx loopwise demo --headless --json): ${wall.toFixed(1)} s wall clock`);
+    console.log(JSON.stringify(summary, null, 2));
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
