@@ -118,12 +118,18 @@ export async function startApp(port: number, env: Record<string, string | undefi
 }
 
 /** Opens the embedded app once with a fresh session token: token exchange installs the shop. */
-export async function installShop(appUrl: string, shop: string) {
-  const token = mintSessionToken({ shop, apiKey: DEMO_API_KEY, apiSecret: DEMO_API_SECRET });
-  const url = `${appUrl}/app?embedded=1&shop=${encodeURIComponent(shop)}&host=${embeddedHost(shop)}&id_token=${encodeURIComponent(token)}`;
-  const res = await fetch(url, { headers: { "User-Agent": BROWSER_UA, Accept: "text/html" }, redirect: "manual" });
-  const body = await res.text();
-  if (res.status !== 200) throw new Error(`installing ${shop} through token exchange failed: GET /app answered ${res.status}: ${body.slice(0, 300)}`);
+export async function installShop(appUrl: string, shop: string, attempts = 3) {
+  for (let attempt = 1; ; attempt++) {
+    const token = mintSessionToken({ shop, apiKey: DEMO_API_KEY, apiSecret: DEMO_API_SECRET });
+    const url = `${appUrl}/app?embedded=1&shop=${encodeURIComponent(shop)}&host=${embeddedHost(shop)}&id_token=${encodeURIComponent(token)}`;
+    const res = await fetch(url, { headers: { "User-Agent": BROWSER_UA, Accept: "text/html" }, redirect: "manual" });
+    const body = await res.text();
+    if (res.status === 200) return;
+    // The first document request runs the token exchange in parallel loaders;
+    // a child loader may look for the Shop row before afterAuth has written it.
+    if (attempt >= attempts) throw new Error(`installing ${shop} through token exchange failed: GET /app answered ${res.status}: ${body.slice(0, 300)}`);
+    await new Promise((r) => setTimeout(r, 300 * attempt));
+  }
 }
 
 /** Waits until the background queue has no due work left (or the timeout passes). */
@@ -236,7 +242,16 @@ export async function seedDemo(opts: DemoOptions): Promise<DemoRun> {
   }
 }
 
+/** Keeps stdout for the JSON summary: the app's own console output goes to stderr. */
+export function consoleToStderr() {
+  const toStderr = (...args: unknown[]) => console.error(...args);
+  console.log = toStderr;
+  console.info = toStderr;
+  console.debug = toStderr;
+}
+
 export async function runDemo(opts: DemoOptions): Promise<number> {
+  if (opts.json) consoleToStderr();
   const run = await seedDemo(opts);
   const file = run.databaseUrl.replace(/^file:/, "");
   if (opts.headless) {
