@@ -42,19 +42,18 @@ async function step<T>(name: string, shop: string, fn: () => Promise<T>): Promis
 }
 
 /** Upserts the Shop row; a reinstall (after app/uninstalled) starts a new install. */
-async function upsertShop(shop: string, scopes: string, info: InstallOutcome["shopInfo"]) {
-  const details = info.ok ? { name: info.value.name, currency: info.value.currency, timezone: info.value.timezone } : {};
+async function upsertShop(shop: string, scopes: string) {
   for (let attempt = 1; ; attempt++) {
     const existing = await prisma.shop.findUnique({ where: { id: shop }, select: { status: true, installedAt: true } });
     try {
       if (!existing) {
-        const created = await prisma.shop.create({ data: { id: shop, scopes, status: "installed", ...details }, select: { installedAt: true } });
+        const created = await prisma.shop.create({ data: { id: shop, scopes, status: "installed" }, select: { installedAt: true } });
         return { installedAt: created.installedAt, reinstalled: false };
       }
       const reinstalled = existing.status !== "installed";
       const updated = await prisma.shop.update({
         where: { id: shop },
-        data: { scopes, status: "installed", uninstalledAt: null, ...details, ...(reinstalled ? { installedAt: new Date() } : {}) },
+        data: { scopes, status: "installed", uninstalledAt: null, ...(reinstalled ? { installedAt: new Date() } : {}) },
         select: { installedAt: true },
       });
       return { installedAt: updated.installedAt, reinstalled };
@@ -66,11 +65,14 @@ async function upsertShop(shop: string, scopes: string, info: InstallOutcome["sh
 }
 
 export async function onInstalled({ shop, scopes, admin }: InstallContext): Promise<InstallOutcome> {
+  // The row first: the admin pages wait for it on the very first load.
+  const { installedAt, reinstalled } = await upsertShop(shop, scopes);
   const shopInfo = await step("shop details", shop, async () => {
     const { shop: s } = await throttledAdmin(admin).request(SHOP_QUERY, {}, zShop);
-    return { name: s.name, currency: s.currencyCode, timezone: s.ianaTimezone };
+    const value = { name: s.name, currency: s.currencyCode, timezone: s.ianaTimezone };
+    await prisma.shop.update({ where: { id: shop }, data: value });
+    return value;
   });
-  const { installedAt, reinstalled } = await upsertShop(shop, scopes, shopInfo);
   const pixel = await step("web pixel", shop, async () => ({ id: await activateWebPixel(admin, shop) }));
   const backfill = await step("backfill", shop, () => enqueueBackfill(queue, shop, installedAt.toISOString()));
 
