@@ -8,15 +8,17 @@
 //   redactShop(db, shopId)                                  → counts          shop/redact
 //   markUninstalled(db, shopId, at?)                        → { sessions }    app/uninstalled (the caller cancels the queue)
 //   updateScopes(db, shopId, scopes)                        → void            app/scopes_update
-//   emailHash(email)                                        → sha256 hex of the normalized email (BrowserIdentity.emailHash)
-import { createHash } from "node:crypto";
+//   browserEmailHash(shopId, email)                         → BrowserIdentity.emailHash, as the pixel writes it
+import { env } from "../../env.server";
+import { emailHash as pixelEmailHash } from "../pixel/identity";
 import type { Db, Tx } from "./store.server";
 import { inTransaction } from "./store.server";
 import type { CustomerRedactRecord } from "./records";
 import { normalizeEmail } from "./records";
 
-export function emailHash(email: string): string {
-  return createHash("sha256").update(normalizeEmail(email)).digest("hex");
+/** The pixel's keyed hash of a checkout email (app/core/pixel/identity.ts), for this app's secret. */
+export function browserEmailHash(shopId: string, email: string): string {
+  return pixelEmailHash(env.SHOPIFY_API_SECRET, shopId, email);
 }
 
 const ERASED_PERSON = {
@@ -126,13 +128,19 @@ export async function redactCustomer(db: Db, shopId: string, rec: CustomerRedact
     const checkouts = checkoutOr.length > 0 ? await tx.checkout.updateMany({ where: { shopId, OR: checkoutOr }, data: { email: null } }) : { count: 0 };
     const identityOr = [
       ...(ids.length > 0 ? [{ customerId: { in: ids } }] : []),
-      ...(rec.email ? [{ emailHash: emailHash(rec.email) }] : []),
+      ...(rec.email ? [{ emailHash: browserEmailHash(shopId, rec.email) }] : []),
     ];
+    // Their browsing is personal data too: the events of their browsers go, with the links.
+    const browsers = identityOr.length > 0 ? await tx.browserIdentity.findMany({ where: { shopId, OR: identityOr }, select: { browserId: true } }) : [];
+    const eventOr = [
+      ...(ids.length > 0 ? [{ customerId: { in: ids } }] : []),
+      ...(browsers.length > 0 ? [{ browserId: { in: browsers.map((b) => b.browserId) } }] : []),
+    ];
+    if (eventOr.length > 0) await tx.browseEvent.deleteMany({ where: { shopId, OR: eventOr } });
     const identities = identityOr.length > 0 ? await tx.browserIdentity.deleteMany({ where: { shopId, OR: identityOr } }) : { count: 0 };
-    if (ids.length > 0) await tx.browseEvent.updateMany({ where: { shopId, customerId: { in: ids } }, data: { customerId: null } });
     const needles = [
       ...emails,
-      ...(rec.email ? [emailHash(rec.email)] : []),
+      ...(rec.email ? [browserEmailHash(shopId, rec.email)] : []),
       ...(rec.phone ? [rec.phone] : []),
       ...ids,
       ...(rec.customerShopifyId ? [`gid://shopify/Customer/${rec.customerShopifyId}`] : []),

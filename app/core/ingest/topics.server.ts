@@ -1,7 +1,9 @@
 // What each webhook topic does once verified and parsed. Every `apply` runs
 // inside the webhook's transaction (receipt + writes commit together).
 import type { z } from "zod";
+import { env } from "../../env.server";
 import { logger } from "../../logger.server";
+import { linkPendingBrowsers } from "../pixel/store.server";
 import { mapCheckout, mapCustomer, mapOrder, mapProduct, mapRefund } from "./mappers";
 import { eraseCustomer, markUninstalled, redactCustomer, redactShop, updateScopes } from "./privacy.server";
 import {
@@ -64,7 +66,13 @@ const checkout = topic(zCheckoutPayload, async (tx, data, { shop }) => {
 
 const customer = topic(zCustomerPayload, async (tx, data, { shop }) => {
   await ensureShop(tx, shop);
-  return fromWrite((await upsertCustomer(tx, shop, mapCustomer(data))).outcome);
+  const record = mapCustomer(data);
+  const written = await upsertCustomer(tx, shop, record);
+  // Browsers that gave this email at checkout before the customer existed are theirs now.
+  if (written.outcome !== "stale" && record.email) {
+    await linkPendingBrowsers(tx, shop, { id: written.id, email: record.email }, env.SHOPIFY_API_SECRET);
+  }
+  return fromWrite(written.outcome);
 });
 
 const product = topic(zProductPayload, async (tx, data, { shop }) => {

@@ -3,6 +3,9 @@
 // shop. Pixel data goes only to BrowseEvent and BrowserIdentity, never to orders.
 import type { Prisma } from "@prisma/client";
 import type { Database } from "../../db.server";
+
+/** A client or a transaction: these functions also run inside a webhook's transaction. */
+type Db = Database | Prisma.TransactionClient;
 import { isUniqueViolation } from "../../db.server";
 import {
   claimsByBrowser,
@@ -22,7 +25,7 @@ export interface StoreResult {
   linked: number;
 }
 
-async function findCustomers(db: Database, shopId: string, ids: string[], emails: string[]): Promise<CustomerMatches> {
+async function findCustomers(db: Db, shopId: string, ids: string[], emails: string[]): Promise<CustomerMatches> {
   const byShopifyId = new Map<string, string>();
   const byEmail = new Map<string, string>();
   if (ids.length === 0 && emails.length === 0) return { byShopifyId, byEmail };
@@ -45,7 +48,7 @@ async function findCustomers(db: Database, shopId: string, ids: string[], emails
 }
 
 /** Sets a browser's link and gives its customer-less events to the linked customer. */
-async function saveLink(db: Database, shopId: string, browserId: string, link: Link): Promise<void> {
+async function saveLink(db: Db, shopId: string, browserId: string, link: Link): Promise<void> {
   const data = { customerId: link.customerId, emailHash: link.emailHash, linkedAt: new Date() };
   try {
     await db.browserIdentity.upsert({
@@ -71,7 +74,7 @@ async function saveLink(db: Database, shopId: string, browserId: string, link: L
  * the insert fails on the unique key: insert the others instead, row by row only
  * if a concurrent batch races us again. Returns how many rows were inserted.
  */
-async function insertIgnoringDuplicates(db: Database, shopId: string, rows: Prisma.BrowseEventCreateManyInput[]): Promise<number> {
+async function insertIgnoringDuplicates(db: Db, shopId: string, rows: Prisma.BrowseEventCreateManyInput[]): Promise<number> {
   try {
     await db.browseEvent.createMany({ data: rows });
     return rows.length;
@@ -104,7 +107,7 @@ async function insertIgnoringDuplicates(db: Database, shopId: string, rows: Pris
 }
 
 export async function storePixelEvents(
-  db: Database,
+  db: Db,
   shopId: string,
   events: readonly PixelEvent[],
   options: { secret: string; receivedAt?: Date },
@@ -173,7 +176,7 @@ export async function storePixelEvents(
  * Returns how many browsers were linked.
  */
 export async function linkPendingBrowsers(
-  db: Database,
+  db: Db,
   shopId: string,
   customer: { id: string; email: string | null },
   secret: string,
@@ -193,7 +196,7 @@ export async function linkPendingBrowsers(
  * link to them (by customer and by the hash of their email).
  */
 export async function redactBrowsing(
-  db: Database,
+  db: Db,
   shopId: string,
   customer: { id?: string | null; email?: string | null },
   secret: string,
