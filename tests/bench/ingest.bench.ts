@@ -5,6 +5,7 @@
 //   - p50/p99 latency, and the server process's peak memory (VmHWM);
 //   - the demo's seed time and database size (`loopwise demo --headless --json`).
 // The app runs in a child process (node + tsx bin/serve.ts) so its memory is its own.
+// BENCH_REQUESTS (2000), BENCH_CONCURRENCY (16), BENCH_DEMO=0 (skip the demo), BENCH_CPU_PROF=<dir>.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
@@ -20,6 +21,8 @@ const SECRET = "loopwise-bench-secret";
 const SHOP = "bench-shop.myshopify.com";
 const N = Number(process.env.BENCH_REQUESTS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+// BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
+const CPU_PROF = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -87,7 +90,7 @@ async function main() {
   migrateDeploy("file:" + dbFile);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "bin", "serve.ts")], {
+  const child = spawn(process.execPath, [...CPU_PROF, "--import", "tsx", path.join(root, "bin", "serve.ts")], {
     cwd: root,
     stdio: ["ignore", "ignore", "inherit"],
     env: {
