@@ -39,11 +39,6 @@ export interface TopicHandler<S extends z.ZodTypeAny = z.ZodTypeAny> {
 const topic = <S extends z.ZodTypeAny>(schema: S, apply: TopicHandler<S>["apply"]): TopicHandler<S> => ({ schema, apply });
 const fromWrite = (o: WriteOutcome): ReceiptOutcome => (o === "stale" ? "stale" : o === "skipped" ? "ignored" : "processed");
 
-async function shopCurrency(tx: Tx, shop: string): Promise<string> {
-  const row = await tx.shop.findUnique({ where: { id: shop }, select: { currency: true } });
-  return row?.currency ?? "USD";
-}
-
 const order = topic(zOrderPayload, async (tx, data, { shop }) => {
   const rec = mapOrder(data);
   // A shop we have no row for yet (the order came before install finished): the
@@ -53,9 +48,9 @@ const order = topic(zOrderPayload, async (tx, data, { shop }) => {
 });
 
 const refund = topic(zRefundPayload, async (tx, data, { shop }) => {
-  await ensureShop(tx, shop);
+  const shopCurrency = await ensureShop(tx, shop);
   const stored = await tx.order.findUnique({ where: { shopId_shopifyId: { shopId: shop, shopifyId: data.order_id } }, select: { currency: true } });
-  const r = await addRefund(tx, shop, mapRefund(data, stored?.currency ?? (await shopCurrency(tx, shop))));
+  const r = await addRefund(tx, shop, mapRefund(data, stored?.currency ?? shopCurrency));
   return r.outcome === "duplicate" ? "ignored" : "processed";
 });
 
@@ -76,8 +71,8 @@ const customer = topic(zCustomerPayload, async (tx, data, { shop }) => {
 });
 
 const product = topic(zProductPayload, async (tx, data, { shop }) => {
-  await ensureShop(tx, shop);
-  return fromWrite((await upsertProduct(tx, shop, mapProduct(data, await shopCurrency(tx, shop)))).outcome);
+  const shopCurrency = await ensureShop(tx, shop);
+  return fromWrite((await upsertProduct(tx, shop, mapProduct(data, shopCurrency))).outcome);
 });
 
 export const TOPICS: Record<string, TopicHandler> = {
