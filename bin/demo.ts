@@ -195,6 +195,8 @@ export interface DemoRun {
   store: DemoStore;
   replay: ReplaySummary;
   databaseUrl: string;
+  /** False when background jobs (e.g. the install backfill) were still running at the summary. */
+  queueIdle: boolean;
   timings: { generateSeconds: number; seedSeconds: number };
   close(): Promise<void>;
 }
@@ -221,7 +223,8 @@ export async function seedDemo(opts: DemoOptions): Promise<DemoRun> {
     await installShop(app.url, store.shop.domain);
     opts.log(`replaying ${counts.webhooks} webhooks and ${counts.browseEvents} pixel events…`);
     const replay = await replayStore(store, { appUrl: app.url, apiSecret: DEMO_API_SECRET }, { concurrency: 8, onProgress: progressLogger(opts.log) });
-    if (!(await waitForQueue(databaseUrl))) opts.log("warning: background jobs still pending after 120 s");
+    const queueIdle = await waitForQueue(databaseUrl);
+    if (!queueIdle) opts.log("warning: background jobs still pending after 120 s");
     const running = app;
     return {
       app: running,
@@ -229,6 +232,7 @@ export async function seedDemo(opts: DemoOptions): Promise<DemoRun> {
       store,
       replay,
       databaseUrl,
+      queueIdle,
       timings: { generateSeconds, seedSeconds: (performance.now() - started) / 1000 },
       close: async () => {
         await running.close();
@@ -263,9 +267,11 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
       replaySeconds: round(run.replay.seconds),
       seedSeconds: round(run.timings.seedSeconds),
       databaseBytes: databaseBytes(file),
+      queueIdle: run.queueIdle,
     };
-    await run.close();
     process.stdout.write(opts.json ? JSON.stringify(summary) + "\n" : formatSummary(summary));
+    // Closing waits for the worker's current job (a long backfill, say): give it 5 s, then exit.
+    await Promise.race([run.close(), new Promise((r) => setTimeout(r, 5000).unref())]);
     return 0;
   }
   const url = `${run.app.url}/demo`;
