@@ -233,6 +233,29 @@ function lineItemRows(shopId: string, orderId: string, items: readonly LineItemR
   return items.map((li) => ({ shopId, orderId, ...li }));
 }
 
+/** Every stored field of a line item (the compiler insists on all of LineItemRecord). */
+const LINE_ITEM_FIELDS = {
+  shopifyId: true,
+  productShopifyId: true,
+  variantShopifyId: true,
+  title: true,
+  variantTitle: true,
+  sku: true,
+  quantity: true,
+  price: true,
+  totalDiscount: true,
+} as const satisfies Record<keyof LineItemRecord, true>;
+
+function sameLineItems(stored: readonly LineItemRecord[], incoming: readonly LineItemRecord[]): boolean {
+  if (stored.length !== incoming.length) return false;
+  const byId = new Map(stored.map((li) => [li.shopifyId, li]));
+  const fields = Object.keys(LINE_ITEM_FIELDS) as (keyof LineItemRecord)[];
+  return incoming.every((li) => {
+    const row = byId.get(li.shopifyId);
+    return row !== undefined && fields.every((f) => row[f] === li[f]);
+  });
+}
+
 /** Inserts a refund row once; true when it was new. */
 async function insertRefund(tx: Tx, shopId: string, orderId: string, r: RefundRecord): Promise<boolean> {
   const exists = await tx.refund.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId: r.shopifyId } }, select: { id: true } });
@@ -308,9 +331,13 @@ export async function upsertOrder(
         ? await tx.order.updateMany({ where: { id, shopId, shopifyUpdatedAt: { lte: rec.updatedAt } }, data })
         : { count: 0 };
       outcome = done.count === 1 ? "updated" : "stale";
+      // Most updates (paid, fulfilled, tagged) leave the lines as they were: rewrite them only when they changed.
       if (outcome === "updated") {
-        await tx.lineItem.deleteMany({ where: { shopId, orderId: id } });
-        if (rec.lineItems.length > 0) await tx.lineItem.createMany({ data: lineItemRows(shopId, id, rec.lineItems) });
+        const stored = await tx.lineItem.findMany({ where: { shopId, orderId: id }, select: LINE_ITEM_FIELDS });
+        if (!sameLineItems(stored, rec.lineItems)) {
+          await tx.lineItem.deleteMany({ where: { shopId, orderId: id } });
+          if (rec.lineItems.length > 0) await tx.lineItem.createMany({ data: lineItemRows(shopId, id, rec.lineItems) });
+        }
       }
     }
     // Refunds are immutable facts keyed by their own id: safe to take even from a stale payload.
@@ -320,12 +347,18 @@ export async function upsertOrder(
     // Only new Refund rows change the sum (a new order starts at 0, an update leaves it alone).
     if (refundsAdded > 0) await recomputeRefunded(tx, shopId, id);
     if (outcome !== "stale" && rec.checkoutToken) {
-      await tx.checkout.updateMany({
-        where: { shopId, token: rec.checkoutToken, completedAt: null },
-        data: { completedAt: rec.processedAt ?? rec.createdAt },
+      // The order completes its checkout. Read first: with no checkout stored, or one
+      // already complete (every orders/updated after the first), one read replaces
+      // two writes. Each write keeps its guard, so a concurrent writer is never overwritten.
+      const checkout = await tx.checkout.findUnique({
+        where: { shopId_token: { shopId, token: rec.checkoutToken } },
+        select: { id: true, completedAt: true, customerId: true },
       });
-      if (customer) {
-        await tx.checkout.updateMany({ where: { shopId, token: rec.checkoutToken, customerId: null }, data: { customerId: customer.id } });
+      if (checkout && !checkout.completedAt) {
+        await tx.checkout.updateMany({ where: { id: checkout.id, completedAt: null }, data: { completedAt: rec.processedAt ?? rec.createdAt } });
+      }
+      if (checkout && customer && !checkout.customerId) {
+        await tx.checkout.updateMany({ where: { id: checkout.id, customerId: null }, data: { customerId: customer.id } });
       }
     }
     return { outcome, id, refundsAdded };

@@ -143,6 +143,35 @@ describe("orders", () => {
     expect((await prisma.order.findFirstOrThrow({ where: { shopifyId: "2" } })).tags).toBe("late");
   });
 
+  it("rewrites the line items of an update only when they changed", async () => {
+    await send({ topic: "orders/create", body: order({ id: 8 }) });
+    const ids = async () => (await prisma.lineItem.findMany({ orderBy: { shopifyId: "asc" } })).map((l) => [l.id, l.shopifyId, l.quantity]);
+    const first = await ids();
+    await send({ topic: "orders/paid", body: order({ id: 8, updated_at: "2026-03-15T10:00:00Z", financial_status: "paid" }) });
+    expect(await ids()).toEqual(first);
+    const edited = order({ id: 8, updated_at: "2026-03-16T10:00:00Z" });
+    edited.line_items = [{ ...edited.line_items[0], quantity: 5 }];
+    await send({ topic: "orders/updated", body: edited });
+    const after = await ids();
+    expect(after).toHaveLength(1);
+    expect(after[0]![1]).toBe(first[0]![1]);
+    expect(after[0]![2]).toBe(5);
+  });
+
+  it("answers a repeated delivery 200 whatever the first one's outcome, changing nothing", async () => {
+    await send({ topic: "orders/updated", body: order({ id: 9 }), eventId: "e-9" });
+    const stale = order({ id: 9, updated_at: "2026-01-01T00:00:00Z", financial_status: "voided" });
+    await send({ topic: "orders/updated", body: stale, eventId: "e-9-old" });
+    for (const eventId of ["e-9", "e-9-old"]) {
+      expect((await send({ topic: "orders/updated", body: order({ id: 9, updated_at: "2027-01-01T00:00:00Z", tags: "x" }), eventId })).status).toBe(200);
+    }
+    expect((await prisma.order.findFirstOrThrow({ where: { shopifyId: "9" } })).tags).not.toBe("x");
+    expect(await prisma.webhookReceipt.findMany({ where: { eventId: { in: ["e-9", "e-9-old"] } }, select: { outcome: true }, orderBy: { eventId: "asc" } })).toEqual([
+      { outcome: "processed" },
+      { outcome: "stale" },
+    ]);
+  });
+
   it("counts each refund once, from refunds/create and from orders/updated alike", async () => {
     await send({ topic: "orders/create", body: order({ id: 3 }) });
     const refund: Json = { ...fixture<Json>("refunds-create"), order_id: 3 };
@@ -180,6 +209,14 @@ describe("orders", () => {
     // A late checkouts/update without completed_at does not reopen it.
     await send({ topic: "checkouts/update", body: { ...co, updated_at: "2026-03-14T10:30:00-04:00" } });
     expect((await prisma.checkout.findFirstOrThrow({ where: { token: co.token } })).completedAt).not.toBeNull();
+    // A guest checkout gets the order's customer, and is completed.
+    await send({ topic: "checkouts/create", body: { ...co, id: 10, token: "tok-10", customer: null } });
+    expect((await prisma.checkout.findFirstOrThrow({ where: { token: "tok-10" } })).customerId).toBeNull();
+    await send({ topic: "orders/create", body: order({ id: 10, checkout_token: "tok-10" }) });
+    const guest = await prisma.checkout.findFirstOrThrow({ where: { token: "tok-10" } });
+    const buyer = await prisma.order.findFirstOrThrow({ where: { shopifyId: "10" } });
+    expect(guest.completedAt).not.toBeNull();
+    expect(guest.customerId).toBe(buyer.customerId);
     // Order first, checkout second.
     expect((await send({ topic: "orders/create", body: order({ id: 6, checkout_token: "tok-6" }) })).status).toBe(200);
     await send({ topic: "checkouts/create", body: { ...co, id: 6, token: "tok-6" } });

@@ -159,6 +159,13 @@ describe("app lifecycle", () => {
     expect(await prisma.order.count({ where: { shopId: TEST_SHOP } })).toBe(1);
   });
 
+  it("a repeated app/uninstalled (after a reinstall) cancels nothing", async () => {
+    expect((await send({ topic: "app/uninstalled", body: fixture("app-uninstalled"), eventId: "uninstall-1" })).status).toBe(200);
+    await queue.enqueue("backfill", { page: 1 }, { shopId: TEST_SHOP });
+    expect((await send({ topic: "app/uninstalled", body: fixture("app-uninstalled"), eventId: "uninstall-1" })).status).toBe(200);
+    expect(await prisma.job.count({ where: { shopId: TEST_SHOP, status: "queued" } })).toBe(1);
+  });
+
   it("app/uninstalled deletes the shop's sessions, and works with no Shop row at all", async () => {
     await prisma.session.create({ data: { id: `offline_${TEST_SHOP}`, shop: TEST_SHOP, state: "", accessToken: "shpat_x" } });
     await prisma.session.create({ data: { id: `offline_${OTHER_SHOP}`, shop: OTHER_SHOP, state: "", accessToken: "shpat_y" } });
