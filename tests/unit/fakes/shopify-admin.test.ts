@@ -1,4 +1,5 @@
 // The fake Shopify Admin server, driven over real HTTP on loopback.
+/* eslint-disable @typescript-eslint/no-explicit-any -- assertions walk arbitrary GraphQL response JSON */
 import "@shopify/shopify-api/adapters/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiVersion, LogSeverity, RequestedTokenType, Session, shopifyApi } from "@shopify/shopify-api";
