@@ -35,6 +35,34 @@ export function refuseProduction(env = process.env) {
   if (env.NODE_ENV === "production") throw new Error("the demo is refused when NODE_ENV=production");
 }
 
+/** One demo per database file: a second run would delete the first one's data under it. */
+export function lockDatabase(file: string): () => void {
+  const lock = `${file}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: "wx" });
+      const release = () => {
+        if (fs.existsSync(lock) && fs.readFileSync(lock, "utf8") === String(process.pid)) fs.rmSync(lock, { force: true });
+      };
+      process.once("exit", release);
+      return release;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const pid = Number(fs.readFileSync(lock, "utf8"));
+      let alive = false;
+      try {
+        process.kill(pid, 0);
+        alive = pid > 0;
+      } catch {
+        alive = false;
+      }
+      if (alive) throw new Error(`another demo (pid ${pid}) is using ${path.relative(root, file)}; stop it first`);
+      fs.rmSync(lock, { force: true }); // stale lock from a run that died
+    }
+  }
+  throw new Error(`could not lock ${file}`);
+}
+
 /** Deletes and re-creates the demo SQLite database with `prisma migrate deploy`. */
 export function prepareDatabase(file = DEMO_DATABASE): string {
   for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) fs.rmSync(f, { force: true });
@@ -207,6 +235,7 @@ export async function seedDemo(opts: DemoOptions): Promise<DemoRun> {
   const started = performance.now();
   const file = opts.database ?? DEMO_DATABASE;
   opts.log(`preparing ${path.relative(root, file)}…`);
+  const unlock = lockDatabase(file);
   const databaseUrl = prepareDatabase(file);
   ensureBuild(opts.log);
   const t = performance.now();
@@ -237,11 +266,13 @@ export async function seedDemo(opts: DemoOptions): Promise<DemoRun> {
       close: async () => {
         await running.close();
         await fake.close();
+        unlock();
       },
     };
   } catch (error) {
     await app?.close();
     await fake.close();
+    unlock();
     throw error;
   }
 }
