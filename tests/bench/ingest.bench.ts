@@ -1,11 +1,13 @@
-// `npm run bench`: ingest throughput of one app process on SQLite.
+// `npm run bench`: ingest throughput of one app process on SQLite (or PostgreSQL).
 //   - signed orders/create webhooks through the real route, and the same server's
 //     rate on /healthz (a route that does nothing): the ratio is the cost of ingest;
 //   - pixel events (batches of 1 and of 20) through /pixel/events;
 //   - p50/p99 latency, and the server process's peak memory (VmHWM);
 //   - the demo's seed time and database size (`loopwise demo --headless --json`).
 // The app runs in a child process (node + tsx bin/serve.ts) so its memory is its own.
-// BENCH_REQUESTS (2000), BENCH_CONCURRENCY (16), BENCH_DEMO=0 (skip the demo), BENCH_CPU_PROF=<dir>.
+// BENCH_REQUESTS (2000), BENCH_CONCURRENCY (16), BENCH_DEMO=0 (skip the demo), BENCH_CPU_PROF=<dir>,
+// BENCH_DATABASE=postgres (a fresh database on BENCH_POSTGRES_URL's server, default
+// postgresql://postgres@127.0.0.1:5432/test, dropped afterwards).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
@@ -82,12 +84,36 @@ function pixelEvent(i: number) {
   };
 }
 
+/** SQLite in `dir`, or a fresh PostgreSQL database (BENCH_DATABASE=postgres). */
+async function benchDatabase(dir: string): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+  if (process.env.BENCH_DATABASE !== "postgres") return { name: "SQLite", url: "file:" + path.join(dir, "bench.db"), drop: async () => {} };
+  const { default: pg } = await import("pg");
+  const server = new URL(process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test");
+  const name = `loopwise_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: server.href });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(server.href);
+  url.pathname = "/" + name;
+  return {
+    name: "PostgreSQL",
+    url: url.href,
+    async drop() {
+      const c = new pg.Client({ connectionString: server.href });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
 async function main() {
   const log = (s: string) => process.stderr.write(s + "\n");
   ensureBuild(log);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loopwise-bench-"));
-  const dbFile = path.join(dir, "bench.db");
-  migrateDeploy("file:" + dbFile);
+  const db = await benchDatabase(dir);
+  migrateDeploy(db.url);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [...CPU_PROF, "--import", "tsx", path.join(root, "bin", "serve.ts")], {
@@ -96,7 +122,7 @@ async function main() {
     env: {
       ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "error",
       SHOPIFY_API_KEY: "loopwise-bench-key", SHOPIFY_API_SECRET: SECRET, SHOPIFY_APP_URL: "https://bench.loopwise.test",
-      DATABASE_URL: "file:" + dbFile, LOOPWISE_WORKER: "inline",
+      DATABASE_URL: db.url, LOOPWISE_WORKER: "inline",
       PIXEL_RATE_PER_SHOP: "1000000", PIXEL_RATE_PER_BROWSER: "1000000",
     },
   });
@@ -136,7 +162,7 @@ async function main() {
 
     const row = (name: string, r: LoadResult & { eventsPerSecond?: number }) =>
       `| ${name} | ${r.requests} | ${r.perSecond.toFixed(0)} | ${r.eventsPerSecond ? r.eventsPerSecond.toFixed(0) : "-"} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${JSON.stringify(r.statuses)} |`;
-    console.log(`\nIngest on one process, SQLite, ${CONCURRENCY} concurrent clients (${os.cpus().length} cores)\n`);
+    console.log(`\nIngest on one process, ${db.name}, ${CONCURRENCY} concurrent clients (${os.cpus().length} cores)\n`);
     console.log("| route | requests | req/s | events/s | p50 ms | p99 ms | statuses |");
     console.log("|---|---|---|---|---|---|---|");
     console.log(row("GET /healthz (does nothing)", results.noop));
@@ -152,6 +178,7 @@ async function main() {
     child.kill("SIGTERM");
     await new Promise((r) => child.once("exit", r));
     fs.rmSync(dir, { recursive: true, force: true });
+    await db.drop();
   }
 
   if (process.env.BENCH_DEMO !== "0") {
