@@ -2,24 +2,27 @@
 //   1. refuse a body over 1 MB (declared or actually read): 413, nothing stored;
 //   2. verify the HMAC over the raw bytes (401 forged, 400 missing headers), before
 //      anything else reads the body or the database;
-//   3. parse the payload with zod. Malformed (valid HMAC, bad shape): 200 and the
+//   3. a delivery already received (shop, topic, event id) answers 200 with no effect;
+//   4. parse the payload with zod. Malformed (valid HMAC, bad shape): 200 and the
 //      receipt is recorded as "failed" with the issue paths. Shopify would
 //      redeliver the same bytes for hours and they would fail the same way;
 //      nothing is written before parsing, so nothing stored is touched;
-//   4. apply it and record the receipt in ONE transaction: if the write fails,
-//      the receipt is rolled back too and a 500 makes Shopify retry. The receipt
-//      is inserted first: a delivery already received (shop, topic, event id)
-//      fails there on the unique key and is answered 200 with no effect;
-//   5. answer 200. Writes are a few indexed statements (about 8 for a new
+//   5. apply it and record the receipt in ONE transaction: if the write fails,
+//      the receipt is rolled back too and a 500 makes Shopify retry;
+//   6. answer 200. Writes are a few indexed statements (about 8 for a new
 //      order); anything slow belongs in the queue.
 //
-// Speed (see docs/decisions/005-webhook-ingest.md): almost all the time of a
-// webhook is Prisma compiling and interpreting queries (about 0.4 ms each, more
-// for writes with many fields), so the path issues as few as it can: no lookup
-// before the transaction, no session lookup (authenticate.webhook loads the
+// Speed: almost all the time of a webhook is Prisma compiling and interpreting
+// queries (about 0.4 ms each, more for writes with many fields), so the path
+// issues as few as it can. No session lookup: authenticate.webhook loads the
 // shop's offline session, which ingest never uses; the check below is the one
-// it makes: base64 HMAC-SHA256 of the raw body keyed with the API secret,
+// it makes (base64 HMAC-SHA256 of the raw body keyed with the API secret,
 // compared in constant time, then Shopify's required headers).
+// The duplicate lookup (3) stays outside the transaction on purpose: letting a
+// repeat fail on the receipt's unique key inside it would save a query but
+// roll back a transaction per repeat, and on SQLite a rollback also undoes the
+// plain (non-transaction) writes other requests made meanwhile (Prisma's
+// better-sqlite3 adapter runs them on the same connection).
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { env } from "../../env.server";
 import prisma, { isUniqueViolation } from "../../db.server";
@@ -116,6 +119,12 @@ export async function handleWebhook(request: Request, options: WebhookOptions): 
   const receiptKey = { shopDomain_topic_eventId: { shopDomain: shop, topic, eventId: meta.eventId } };
   const receiptData = { shopDomain: shop, topic, eventId: meta.eventId, webhookId, triggeredAt: meta.triggeredAt };
 
+  const received = async () => Boolean(await prisma.webhookReceipt.findUnique({ where: receiptKey, select: { id: true } }));
+  if (await received()) {
+    log.info("webhook duplicate", { topic, eventId: meta.eventId });
+    return ok();
+  }
+
   const handler = options.topics.includes(topic) ? TOPICS[topic] : undefined;
   const parsed = handler && payload !== undefined ? handler.schema.safeParse(payload) : null;
   if (!handler || !parsed?.success) {
@@ -132,11 +141,9 @@ export async function handleWebhook(request: Request, options: WebhookOptions): 
     return ok();
   }
 
-  const received = async () => Boolean(await prisma.webhookReceipt.findUnique({ where: receiptKey, select: { id: true } }));
   // app/uninstalled stops everything at once; cancelling is idempotent, so do it
   // before the write (a failed write is retried by Shopify and cancels again).
-  // Not for a repeat: after a reinstall it would cancel the new install's jobs.
-  if (topic === "app/uninstalled" && !(await received())) await queue.cancelShop(shop);
+  if (topic === "app/uninstalled") await queue.cancelShop(shop);
 
   let outcome: ReceiptOutcome | "duplicate" = "processed";
   for (let attempt = 1; ; attempt++) {
@@ -158,8 +165,7 @@ export async function handleWebhook(request: Request, options: WebhookOptions): 
         log.error("webhook failed", { topic, eventId: meta.eventId, error: error instanceof Error ? error.message.slice(0, 300) : String(error) });
         return new Response("Internal Server Error", { status: 500 });
       }
-      // A delivery of this event already committed (the receipt insert failed), or an
-      // insert race inside the write: look again.
+      // A concurrent delivery of the same event won, or an insert race inside the write: look again.
       if (await received()) {
         outcome = "duplicate";
         break;
