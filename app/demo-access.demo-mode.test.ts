@@ -26,6 +26,13 @@ describe("demo access guards", () => {
     expect(demo.demoAccessAllowed(req("127.0.0.1:3000"), {})).toBe(false);
   });
 
+  it("refuses requests that came through a proxy (every visitor would look like loopback)", () => {
+    for (const header of ["forwarded", "x-forwarded-for", "x-forwarded-host", "x-real-ip"]) {
+      const proxied = new Request("http://127.0.0.1:3000/demo", { headers: { host: "127.0.0.1:3000", [header]: "203.0.113.9" } });
+      expect(demo.demoAccessAllowed(proxied, { remoteAddress: "127.0.0.1" }), header).toBe(false);
+    }
+  });
+
   it("mints tokens for the demo shop only, and opens admin paths only", () => {
     const url = new URL(demo.demoAdminUrl("/app/customers"), "http://127.0.0.1");
     expect(url.pathname).toBe("/app/customers");

@@ -12,6 +12,8 @@
 // - the TCP peer is a loopback address (from the server's load context: a
 //   server that does not provide it gets no demo access);
 // - the Host header names a loopback host (defeats DNS rebinding);
+// - no proxy header is present: a reverse proxy on the same machine would
+//   otherwise make every visitor look like a loopback peer;
 // - tokens are minted for LOOPWISE_DEMO_SHOP only.
 import { env } from "./env.server";
 import { adminHostParam, mintSessionToken } from "./core/shopify/session-token";
@@ -40,6 +42,9 @@ export function demoAccessAllowed(request: Request, context: { remoteAddress?: s
   if (!isDemoMode()) return false;
   const peer = context?.remoteAddress;
   if (!peer || !LOOPBACK_PEER.test(peer)) return false;
+  for (const proxied of ["forwarded", "x-forwarded-for", "x-forwarded-host", "x-real-ip"]) {
+    if (request.headers.has(proxied)) return false;
+  }
   const host = request.headers.get("host");
   return !!host && LOOPBACK_HOST.test(host);
 }

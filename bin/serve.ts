@@ -124,6 +124,9 @@ export async function startAppServer(options: StartAppServerOptions = {}): Promi
 
 async function main() {
   await import("dotenv/config");
+  // `npm start` is the production entry: production unless told otherwise, so
+  // env.server.ts's production guards (no demo mode, no fake Admin origin, https) apply.
+  process.env.NODE_ENV ??= "production";
   const host = process.env.HOST ?? "127.0.0.1";
   const port = Number(process.env.PORT ?? 3000);
   const server = await startAppServer({ host, port });
