@@ -101,3 +101,17 @@ describe("rows → orders", () => {
     expect(() => new OrderRows({ columns, currency: "USD" }).result()).toThrow(/empty/);
   });
 });
+
+describe("currencies", () => {
+  it("imports amounts in the currency's own minor units, as webhooks store them (0, 2 and 3 decimals)", () => {
+    const total = (currency: string, amount: string) => {
+      const rows = new OrderRows({ columns: parseColumnSpec("customer=c,date=d,amount=a"), currency });
+      for (const r of parseCsv(`c,d,a\nA,2024-01-01 10:00,${amount}\n`)) rows.add(r);
+      return rows.result().orders[0]!.total;
+    };
+    expect(total("JPY", "1200")).toBe(1200);
+    expect(total("USD", "12.34")).toBe(1234);
+    expect(total("KWD", "1.234")).toBe(1234);
+    expect(total("BHD", "0.5")).toBe(500);
+  });
+});

@@ -1,6 +1,7 @@
 // Order-history CSV rows → orders. Pure: takes CSV records, returns orders
 // grouped by order id (or by customer and date), with per-line errors.
 import type { CsvRecord } from "./csv";
+import { currencyExponent } from "../ingest/money";
 
 export interface ColumnSpec {
   customer: string;
@@ -39,11 +40,6 @@ export function parseColumnSpec(text: string): ColumnSpec {
   if (!spec.amount && !spec.price) throw new ImportInputError("--columns: amount=<column> or price=<column> is required");
   if (spec.amount && spec.price) throw new ImportInputError("--columns: give amount= (row total) or price= (unit price × quantity), not both");
   return spec as ColumnSpec;
-}
-
-const ZERO_DECIMAL = new Set(["JPY", "KRW", "VND", "CLP", "ISK", "UGX", "XAF", "XOF", "PYG"]);
-export function currencyExponent(currency: string): number {
-  return ZERO_DECIMAL.has(currency.toUpperCase()) ? 0 : 2;
 }
 
 /** "1,234.50", "£3.75", "-2", "0.001" → minor units (rounded half away from zero), or null. */
