@@ -188,6 +188,30 @@ prisma/dev.db; a postgres:// URL uses the PostgreSQL migrations).`,
       return 0;
     },
   },
+  worker: {
+    summary: "run background jobs (install backfill, …) without serving HTTP",
+    usage: `Usage: loopwise worker
+
+Runs the job worker until SIGINT/SIGTERM, then finishes the job in hand.
+Needs the app's environment (.env or variables: SHOPIFY_API_KEY,
+SHOPIFY_API_SECRET, SHOPIFY_APP_URL, DATABASE_URL). Run any number of them
+beside web processes started with LOOPWISE_WORKER=off.`,
+    run: async (argv) => {
+      const { values } = parseCommand("worker", argv, {});
+      if (values.help) return help("worker");
+      await import("dotenv/config");
+      process.env.NODE_ENV ??= "production";
+      const { queue } = await import("../app/jobs/index.server");
+      const stop = queue.start();
+      log(`worker ${process.pid} started`);
+      await new Promise<void>((resolve) => {
+        for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => resolve());
+      });
+      log("worker stopping: finishing the job in hand…");
+      await stop();
+      return 0;
+    },
+  },
   "compare-demo": {
     summary: "compare the demo store's distributions with the UCI Online Retail data",
     usage: `Usage: loopwise compare-demo [--seed N] [--customers N] [--data DIR]
