@@ -5,7 +5,7 @@ import { GraphQLError } from "graphql";
 import { customerField, customerNode, gid, orderField, orderNode, parseGid, productField, productNode, sortKeyOf, type NodeContext } from "./nodes";
 import { connection, matches, paginate, parseSearch, type PageArgs } from "./search";
 import type { FakeShopifyState, ShopState } from "./types";
-import { startBulkOperation } from "./bulk";
+import { readBulkOperation, settleBulkOperation, startBulkOperation } from "./bulk";
 
 export interface ResolveContext {
   shopDomain: string;
@@ -132,15 +132,15 @@ export function rootValue(c: ResolveContext) {
     },
 
     // Mutations
-    bulkOperationRunQuery: (a: { query: string }) => {
+    bulkOperationRunQuery: (a: { query: string; groupObjects?: boolean | null }) => {
       logMutation(c, "bulkOperationRunQuery", a);
-      const running = c.shop.bulkOperations.find((b) => b.status === "RUNNING" || b.status === "CREATED");
-      if (running && running.readyAt > Date.now()) {
+      const running = c.shop.bulkOperations.map((b) => settleBulkOperation(b)).find((b) => b.status === "RUNNING" || b.status === "CREATED");
+      if (running) {
         return { bulkOperation: null, userErrors: [{ field: ["query"], message: "A bulk query operation for this app and shop is already in progress: " + running.id, code: "OPERATION_IN_PROGRESS" }] };
       }
-      const result = startBulkOperation(c, a.query);
+      const result = startBulkOperation(c, a.query, a.groupObjects ?? false);
       if ("error" in result) return { bulkOperation: null, userErrors: [{ field: ["query"], message: result.error, code: "INVALID" }] };
-      return { bulkOperation: bulkNode(c, result.op), userErrors: [] };
+      return { bulkOperation: bulkNode(c, result.op, false), userErrors: [] };
     },
     webPixelCreate: (a: { webPixel: { settings: unknown } }) => {
       logMutation(c, "webPixelCreate", a);
@@ -188,13 +188,13 @@ export function rootValue(c: ResolveContext) {
   };
 }
 
-function bulkNode(c: ResolveContext, op: ShopState["bulkOperations"][number]) {
-  const done = Date.now() >= op.readyAt;
-  const status = op.status === "RUNNING" && done ? "COMPLETED" : op.status;
-  if (status === "COMPLETED" && op.status !== "COMPLETED") {
-    op.status = "COMPLETED";
-    op.completedAt = new Date().toISOString();
-  }
+/** `read`: a status read (node, currentBulkOperation), which moves the operation along; the mutation's own answer is not. */
+function bulkNode(c: ResolveContext, op: ShopState["bulkOperations"][number], read = true) {
+  if (read) readBulkOperation(op);
+  const status = op.status;
+  const completed = status === "COMPLETED";
+  // While running, objectCount grows as Shopify's does.
+  const seen = completed ? op.objectCount : op.readyAfterPolls > 0 ? Math.floor((op.objectCount * Math.min(op.polls, op.readyAfterPolls)) / (op.readyAfterPolls + 1)) : 0;
   return {
     __typename: "BulkOperation",
     id: op.id,
@@ -203,10 +203,10 @@ function bulkNode(c: ResolveContext, op: ShopState["bulkOperations"][number]) {
     query: op.query,
     createdAt: op.createdAt,
     completedAt: op.completedAt,
-    objectCount: String(status === "COMPLETED" ? op.objectCount : 0),
-    rootObjectCount: String(status === "COMPLETED" ? op.jsonl.split("\n").filter((l) => l && !l.includes('"__parentId"')).length : 0),
-    fileSize: status === "COMPLETED" && op.objectCount > 0 ? String(op.fileSize) : null,
-    url: status === "COMPLETED" && op.objectCount > 0 ? `${c.origin}/bulk/${encodeURIComponent(c.shopDomain)}/${encodeURIComponent(op.id.split("/").pop()!)}.jsonl?token=${randomUUID()}` : null,
+    objectCount: String(seen),
+    rootObjectCount: String(completed ? op.jsonl.split("\n").filter((l) => l && !l.includes('"__parentId"')).length : 0),
+    fileSize: completed && op.objectCount > 0 ? String(op.fileSize) : null,
+    url: completed && op.objectCount > 0 ? `${c.origin}/bulk/${encodeURIComponent(c.shopDomain)}/${encodeURIComponent(op.id.split("/").pop()!)}.jsonl?token=${randomUUID()}` : null,
     partialDataUrl: null,
     errorCode: op.errorCode,
   };

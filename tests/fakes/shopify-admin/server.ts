@@ -10,7 +10,7 @@ import { rootValue } from "./root";
 import { adminSchema } from "./schema";
 import { GraphQLInputError } from "./search";
 import { verifySessionToken } from "./session-token";
-import type { FailureRule, FakeShopifyOptions, FakeShopifyState, FakeStore, MutationRecord, ShopState } from "./types";
+import type { FailureRule, FakeBulkOperation, FakeShopifyOptions, FakeShopifyState, FakeStore, MutationRecord, ShopState } from "./types";
 
 export interface FakeShopify {
   origin: string;
@@ -26,6 +26,14 @@ export interface FakeShopify {
   mutations(name?: string): MutationRecord[];
   /** The GraphQL requests answered (any status), for assertions on pagination and throttling. */
   graphqlRequests(): number;
+  /** The shop's bulk operations, oldest first (live objects: tests may change them). */
+  bulkOperations(shop: string): FakeBulkOperation[];
+  /** The next `times` bulk operations started for the shop end FAILED with `errorCode`. */
+  failNextBulkOperations(shop: string, errorCode?: string, times?: number): void;
+  /** Result URLs of the shop's operations so far answer 403, as expired signed URLs do. */
+  expireBulkResults(shop: string): void;
+  /** Shopify forgets the shop's operations: node(id:) answers null. */
+  forgetBulkOperations(shop: string): void;
 }
 
 const DEFAULT_THROTTLE = { maximumAvailable: 2000, restoreRate: 100, maxQueryCost: 1000 };
@@ -35,7 +43,7 @@ const OFFLINE = "urn:shopify:params:oauth:token-type:offline-access-token";
 const ONLINE = "urn:shopify:params:oauth:token-type:online-access-token";
 
 function newShopState(store: FakeStore, max: number): ShopState {
-  return { store, webPixels: [], discounts: [], bulkOperations: [], bucket: { available: max, at: Date.now() } };
+  return { store, webPixels: [], discounts: [], bulkOperations: [], bulkFailures: [], bucket: { available: max, at: Date.now() } };
 }
 
 async function readBody(req: http.IncomingMessage): Promise<string> {
@@ -67,6 +75,7 @@ export async function startFakeShopify(options: FakeShopifyOptions): Promise<Fak
     throttledResponses: 0,
     throttle,
     bulkDelayMs: options.bulkDelayMs ?? 0,
+    bulkPollsUntilDone: options.bulkPollsUntilDone ?? 0,
   };
   for (const [shop, store] of Object.entries(options.stores ?? {})) state.shops.set(shop, newShopState(store, throttle.maximumAvailable));
   const scopes = options.scopes ?? "read_orders,read_all_orders,read_customers,write_customers,read_products,read_discounts,write_discounts,write_pixels,read_customer_events";
@@ -200,6 +209,10 @@ export async function startFakeShopify(options: FakeShopifyOptions): Promise<Fak
     const shopState = m ? state.shops.get(decodeURIComponent(m[1]!)) : undefined;
     const op = shopState?.bulkOperations.find((b) => b.id.endsWith("/" + decodeURIComponent(m![2]!)));
     if (!op || op.status !== "COMPLETED") return send(res, 404, "Not Found");
+    if (op.urlExpired) {
+      res.writeHead(403, { "content-type": "application/xml" });
+      return res.end("<?xml version='1.0' encoding='UTF-8'?><Error><Code>ExpiredToken</Code><Message>The provided token has expired.</Message></Error>");
+    }
     res.writeHead(200, { "content-type": "application/jsonl" });
     res.end(op.jsonl);
   }
@@ -249,5 +262,18 @@ export async function startFakeShopify(options: FakeShopifyOptions): Promise<Fak
     failRequests: (rule) => void state.failures.push(rule),
     mutations: (name) => state.mutations.filter((m) => !name || m.name === name),
     graphqlRequests: () => graphqlCount,
+    bulkOperations: (shop) => state.shops.get(shop)?.bulkOperations ?? [],
+    failNextBulkOperations(shop, errorCode = "INTERNAL_SERVER_ERROR", times = 1) {
+      const s = state.shops.get(shop);
+      if (!s) throw new Error(`no fake store for ${shop}`);
+      for (let i = 0; i < times; i++) s.bulkFailures.push(errorCode);
+    },
+    expireBulkResults(shop) {
+      for (const op of state.shops.get(shop)?.bulkOperations ?? []) op.urlExpired = true;
+    },
+    forgetBulkOperations(shop) {
+      const s = state.shops.get(shop);
+      if (s) s.bulkOperations = [];
+    },
   };
 }

@@ -169,8 +169,8 @@ export interface ThrottleOptions {
 }
 
 export interface FailureRule {
-  /** Which requests count: "graphql" (default), "token", or any request. */
-  path?: "graphql" | "token" | "any";
+  /** Which requests count: "graphql" (default), "token", "other" (e.g. bulk result downloads), or any request. */
+  path?: "graphql" | "token" | "other" | "any";
   /** Fails the Nth matching request from now on (1 = the next one). */
   nth: number;
   /** How many consecutive matching requests fail from the Nth (default 1). */
@@ -189,6 +189,8 @@ export interface FakeShopifyOptions {
   scopes?: string;
   /** Minimum simulated time a bulk operation stays RUNNING, in ms (default 0). */
   bulkDelayMs?: number;
+  /** A bulk operation answers RUNNING to this many status reads before it ends (default 0). */
+  bulkPollsUntilDone?: number;
 }
 
 export interface MutationRecord {
@@ -221,6 +223,13 @@ export interface FakeBulkOperation {
   jsonl: string;
   errorCode: string | null;
   readyAt: number;
+  /** Status reads (node / currentBulkOperation) so far, and how many answer RUNNING. */
+  polls: number;
+  readyAfterPolls: number;
+  /** Ends FAILED with this error code instead of COMPLETED. */
+  failWith: string | null;
+  /** The result URL answers 403, as an expired signed URL does. */
+  urlExpired: boolean;
 }
 
 export interface ShopState {
@@ -228,6 +237,8 @@ export interface ShopState {
   webPixels: FakeWebPixel[];
   discounts: FakeDiscount[];
   bulkOperations: FakeBulkOperation[];
+  /** Error codes the next bulk operations started will fail with, in order. */
+  bulkFailures: string[];
   bucket: { available: number; at: number };
 }
 
@@ -242,4 +253,5 @@ export interface FakeShopifyState {
   throttledResponses: number;
   throttle: ThrottleOptions;
   bulkDelayMs?: number;
+  bulkPollsUntilDone?: number;
 }

@@ -173,6 +173,61 @@ describe("mutations", () => {
   });
 });
 
+describe("bulk operations", () => {
+  const run = (q: string, groupObjects?: boolean) =>
+    gql(`mutation($q: String!, $g: Boolean) { bulkOperationRunQuery(query: $q, groupObjects: $g) { bulkOperation { id status } userErrors { message code } } }`, { q, g: groupObjects ?? null });
+  const poll = (id: string) => gql(`query($id: ID!) { node(id: $id) { ... on BulkOperation { id status errorCode objectCount url } } }`, { id });
+  const ordersQuery = `{ orders { edges { node { id lineItems { edges { node { id } } } } } } }`;
+  const linesOf = async (url: string) => (await (await fetch(url)).text()).trim().split("\n").map((l) => JSON.parse(l));
+
+  it("groups children under their parent only with groupObjects: true (the default is false since 2026-01)", async () => {
+    const grouped = (await run(ordersQuery, true)).body.data.bulkOperationRunQuery.bulkOperation;
+    const g = await linesOf((await poll(grouped.id)).body.data.node.url);
+    let parent: string | null = null;
+    for (const l of g) {
+      if (!l.__parentId) parent = l.id;
+      else expect(l.__parentId).toBe(parent);
+    }
+    const flat = (await run(ordersQuery)).body.data.bulkOperationRunQuery.bulkOperation;
+    const f = await linesOf((await poll(flat.id)).body.data.node.url);
+    const firstChild = f.findIndex((l) => l.__parentId);
+    expect(f.slice(firstChild).every((l) => l.__parentId)).toBe(true); // every parent first, then the children
+    expect(f).toHaveLength(g.length);
+  });
+
+  it("stays RUNNING for the configured polls, refuses a second query meanwhile, fails as planned, and expires URLs", async () => {
+    const shop = "bulk-life.myshopify.com";
+    const slow = await startFakeShopify({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, stores: { [shop]: sampleStore() }, bulkPollsUntilDone: 2 });
+    try {
+      const t = slow.issueAccessToken(shop);
+      const call = async (query: string, variables: Record<string, unknown> = {}) =>
+        (await (await fetch(slow.origin + graphqlPath, { method: "POST", headers: { "content-type": "application/json", "x-shopify-access-token": t, "x-forwarded-host": shop }, body: JSON.stringify({ query, variables }) })).json()) as any;
+      const start = (q: string) => call(`mutation($q: String!) { bulkOperationRunQuery(query: $q, groupObjects: true) { bulkOperation { id status } userErrors { message code } } }`, { q });
+      const status = async (id: string) => (await call(`query($id: ID!) { node(id: $id) { ... on BulkOperation { status errorCode url } } }`, { id })).data.node;
+      const q = `{ customers { edges { node { id } } } }`;
+      const first = (await start(q)).data.bulkOperationRunQuery.bulkOperation;
+      expect((await start(q)).data.bulkOperationRunQuery.userErrors[0].code).toBe("OPERATION_IN_PROGRESS");
+      expect((await status(first.id)).status).toBe("RUNNING");
+      expect((await status(first.id)).status).toBe("RUNNING");
+      const done = await status(first.id);
+      expect(done.status).toBe("COMPLETED");
+      expect((await fetch(done.url)).status).toBe(200);
+      slow.expireBulkResults(shop);
+      expect((await fetch(done.url)).status).toBe(403);
+
+      slow.failNextBulkOperations(shop, "TIMEOUT");
+      const failing = (await start(q)).data.bulkOperationRunQuery.bulkOperation;
+      await status(failing.id);
+      await status(failing.id);
+      expect(await status(failing.id)).toEqual({ status: "FAILED", errorCode: "TIMEOUT", url: null });
+      slow.forgetBulkOperations(shop);
+      expect(await status(failing.id)).toBeNull();
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
 describe("throttling and failures", () => {
   it("answers THROTTLED when the bucket is empty, MAX_COST_EXCEEDED above the limit, and restores over time", async () => {
     const small = await startFakeShopify({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, stores: { [TEST_SHOP]: sampleStore() }, throttle: { maximumAvailable: 100, restoreRate: 50 } });
