@@ -99,8 +99,11 @@ const variantSchema = z.object({
   product: z.object({ id: shopifyId("Product") }).nullish(),
 });
 
+/** Ids and tokens are printable ASCII: a NUL or a control character never reaches the database. */
+const opaqueId = (max: number) => z.string().min(1).max(max).regex(/^[\x21-\x7E]+$/, "must be printable ASCII");
+
 const checkoutSchema = z.object({
-  token: z.string().max(128).nullish(),
+  token: opaqueId(128).nullish(),
   email: z.unknown().optional(),
   order: z.object({ customer: z.object({ id: shopifyId("Customer") }).nullish() }).nullish(),
 });
@@ -120,9 +123,9 @@ const dataSchemas = {
 } satisfies Record<PixelEventName, z.ZodTypeAny>;
 
 const eventSchema = z.object({
-  id: z.string().min(1).max(128),
+  id: opaqueId(128),
   name: z.string().max(100),
-  clientId: z.string().min(1).max(128),
+  clientId: opaqueId(128),
   timestamp: z.string().max(64),
   seq: z.number().int().nonnegative().nullish(),
   context: z

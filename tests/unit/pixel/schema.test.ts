@@ -95,6 +95,12 @@ describe("each event", () => {
     expect(error({ ...examples.page(), clientId: "x".repeat(200) })).toMatch(/clientId/);
     expect(error(standardEvent("search_submitted", { searchResult: {} }))).toMatch(/data\.searchResult\.query/);
   });
+  it("rejects ids and tokens with NUL or control characters (PostgreSQL refuses NUL in text)", () => {
+    expect(error({ ...examples.page(), id: "ev\u00001" })).toMatch(/^id: must be printable ASCII/);
+    expect(error({ ...examples.page(), clientId: "b\u0000" })).toMatch(/clientId: must be printable ASCII/);
+    expect(error({ ...examples.page(), clientId: "two words" })).toMatch(/clientId/);
+    expect(error(standardEvent("checkout_started", { checkout: { token: "t\u0000k" } }))).toMatch(/data\.checkout\.token/);
+  });
   it("accepts null ids, which Shopify sends for some merchandise", () => {
     expect(ok(examples.product(null, null))).toMatchObject({ variantShopifyId: null, productShopifyId: null });
     expect(ok(standardEvent("product_added_to_cart", { cartLine: null }))).toMatchObject({ quantity: null });
