@@ -1,35 +1,22 @@
 // The install backfill: pulls the active catalog, every customer with their
-// consent, and the last 365 days of orders through the Admin GraphQL API, and
-// stores them with the ingest store functions (the webhooks' out-of-order-safe
-// path). Each page's rows and the run's progress (phase, cursor, counts) commit
-// in one transaction, so a crashed or retried job continues from its cursor
-// and never stores a page twice (and the upserts are idempotent anyway).
+// consent, and the last 365 days of orders through Admin API bulk operations
+// (one bulk query per phase, its JSONL result streamed), and stores them with
+// the ingest store functions (the webhooks' out-of-order-safe path). Each batch
+// of records and the run's progress (phase, operation id and lines stored,
+// counts) commit in one transaction, so a crashed or retried job re-polls the
+// same operation, skips what it stored, and never stores a batch twice (the
+// upserts are idempotent anyway).
 import prisma from "../../db.server";
 import { logger } from "../../logger.server";
 import type { JobHandler, JobQueue } from "../../jobs/queue.server";
 import { ensureShop, inTransaction, upsertCustomer, upsertOrder, upsertProduct } from "../ingest/store.server";
 import type { Tx } from "../ingest/store.server";
-import { QueryTooCostlyError, throttledAdmin, type AdminGraphqlClient, type ThrottledAdmin } from "./admin-client.server";
-import { customerRecord, orderRecord, productRecord } from "./map";
-import { backfillSince, isPhase, nextPhase, ordersSearch, percentEstimate, type BackfillCounts, type BackfillPhase } from "./progress";
-import {
-  COUNTS_QUERY,
-  CUSTOMERS_QUERY,
-  ORDER_LINES_QUERY,
-  ORDERS_QUERY,
-  PRODUCT_VARIANTS_QUERY,
-  PRODUCTS_QUERY,
-  SHOP_QUERY,
-  zCounts,
-  zCustomersPage,
-  zOrderLinesPage,
-  zOrdersPage,
-  zProductsPage,
-  zShop,
-  zVariantsPage,
-  type GqlLineItem,
-  type GqlVariant,
-} from "./queries";
+import { throttledAdmin, type AdminGraphqlClient, type ThrottledAdmin } from "./admin-client.server";
+import { awaitBulkOperation, bulkResultLines, BulkOperationError, startBulkQuery, type Download, type PollOptions } from "./bulk.server";
+import { batches, groupJsonl, type JsonlGroup } from "./jsonl";
+import { customerFromGroup, orderFromGroup, productFromGroup } from "./map";
+import { backfillSince, formatBulkCursor, isPhase, nextPhase, ordersSearch, parseBulkCursor, percentEstimate, type BackfillCounts, type BackfillPhase, type BulkCursor } from "./progress";
+import { COUNTS_QUERY, customersBulkQuery, ordersBulkQuery, productsBulkQuery, SHOP_QUERY, zCounts, zShop } from "./queries";
 
 export const BACKFILL_JOB = "backfill.shop";
 
@@ -40,10 +27,16 @@ export interface BackfillJobPayload {
 export interface BackfillOptions {
   /** The shop's Admin API client; default: the offline session's (`unauthenticated.admin`). */
   admin?: AdminGraphqlClient;
+  /** Waits between polls and for throttled calls (tests pass a fast one). */
   sleep?: (ms: number) => Promise<void>;
-  pageSizes?: Partial<Record<Exclude<BackfillPhase, "done">, number>>;
-  /** Called after each page is saved (tests use it to crash mid-way). */
-  afterPage?: (progress: { phase: BackfillPhase; cursor: string | null; counts: BackfillCounts }) => void | Promise<void>;
+  /** Downloads a bulk result file; default: fetch. */
+  download?: Download;
+  /** Records stored per transaction (default 100). */
+  batchSize?: number;
+  /** Poll backoff: from `initialDelayMs` (1 s) doubling to `maxDelayMs` (10 s). */
+  poll?: { initialDelayMs?: number; maxDelayMs?: number };
+  /** Called after each batch is saved (tests use it to crash mid-way). */
+  afterBatch?: (progress: { phase: BackfillPhase; cursor: BulkCursor | null; counts: BackfillCounts }) => void | Promise<void>;
   now?: Date;
 }
 
@@ -60,7 +53,10 @@ export interface BackfillProgress {
   finishedAt: Date | null;
 }
 
-const DEFAULT_PAGE = { products: 10, customers: 100, orders: 10 } as const;
+const DEFAULT_BATCH = 100;
+/** New operations started in one run of a phase after one failed, was cancelled or expired. */
+const MAX_RESTARTS = 2;
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
  * Queues the backfill of one install. `installKey` names the install (its
@@ -85,72 +81,81 @@ async function ensureRun(runId: string, shopId: string, now: Date) {
   });
 }
 
-async function pageOf<T>(phase: string, size: { n: number }, fetch: (n: number) => Promise<T>): Promise<T> {
-  for (;;) {
-    try {
-      return await fetch(size.n);
-    } catch (error) {
-      if (error instanceof QueryTooCostlyError && size.n > 1) {
-        size.n = Math.max(1, Math.floor(size.n / 2));
-        logger.info("backfill page too costly, shrinking", { phase, pageSize: size.n });
-        continue;
-      }
-      throw error;
-    }
-  }
-}
-
-async function allVariants(api: ThrottledAdmin, productId: string, first: { hasNextPage: boolean; endCursor: string | null }, nodes: GqlVariant[]) {
-  const out = [...nodes];
-  let info = first;
-  while (info.hasNextPage) {
-    const page = await api.request(PRODUCT_VARIANTS_QUERY, { id: productId, after: info.endCursor }, zVariantsPage);
-    if (!page.product) break;
-    out.push(...page.product.variants.nodes);
-    info = page.product.variants.pageInfo;
-  }
-  return out;
-}
-
-async function allLines(api: ThrottledAdmin, orderId: string, first: { hasNextPage: boolean; endCursor: string | null }, nodes: GqlLineItem[]) {
-  const out = [...nodes];
-  let info = first;
-  while (info.hasNextPage) {
-    const page = await api.request(ORDER_LINES_QUERY, { id: orderId, after: info.endCursor }, zOrderLinesPage);
-    if (!page.order) break;
-    out.push(...page.order.lineItems.nodes);
-    info = page.order.lineItems.pageInfo;
-  }
-  return out;
-}
-
+type Phase = Exclude<BackfillPhase, "done">;
 type Writer = (tx: Tx) => Promise<void>;
 
-/** Fetches one page of a phase (and any nested pages it needs); returns its writes, how many rows, and where the next page starts. */
-async function fetchPage(api: ThrottledAdmin, shopId: string, currency: string, phase: Exclude<BackfillPhase, "done">, cursor: string | null, since: Date, size: { n: number }) {
-  const writes: Writer[] = [];
+function bulkQueryOf(phase: Phase, since: Date): string {
+  if (phase === "products") return productsBulkQuery();
+  if (phase === "customers") return customersBulkQuery();
+  return ordersBulkQuery(ordersSearch(since));
+}
+
+/** One result group as a write; mapping (and its shape errors) happens before the transaction. */
+function writerOf(phase: Phase, shopId: string, currency: string, group: JsonlGroup): Writer {
   if (phase === "products") {
-    const { products } = await pageOf(phase, size, (n) => api.request(PRODUCTS_QUERY, { first: n, after: cursor }, zProductsPage));
-    for (const p of products.nodes) {
-      const record = productRecord(p, currency, await allVariants(api, p.id, p.variants.pageInfo, p.variants.nodes));
-      writes.push(async (tx) => void (await upsertProduct(tx, shopId, record)));
-    }
-    return { writes, pageInfo: products.pageInfo };
+    const record = productFromGroup(group, currency);
+    return async (tx) => void (await upsertProduct(tx, shopId, record));
   }
   if (phase === "customers") {
-    const { customers } = await pageOf(phase, size, (n) => api.request(CUSTOMERS_QUERY, { first: n, after: cursor }, zCustomersPage));
-    for (const c of customers.nodes) {
-      const record = customerRecord(c);
-      writes.push(async (tx) => void (await upsertCustomer(tx, shopId, record)));
+    const record = customerFromGroup(group);
+    return async (tx) => void (await upsertCustomer(tx, shopId, record));
+  }
+  const record = orderFromGroup(group);
+  return async (tx) => void (await upsertOrder(tx, shopId, record));
+}
+
+interface RunContext {
+  runId: string;
+  shopId: string;
+  currency: string;
+  since: Date;
+  api: ThrottledAdmin;
+  counts: BackfillCounts;
+  options: BackfillOptions;
+  poll: PollOptions;
+  log: typeof logger;
+  /** Saves progress (and writes rows) if the run is still running and the shop installed; false otherwise. */
+  save(data: Record<string, unknown>, writes?: Writer[]): Promise<boolean>;
+}
+
+/**
+ * One phase through one bulk operation: start it (or pick up the saved one),
+ * wait for it, stream its result past the lines already stored, in batches.
+ */
+async function runPhase(c: RunContext, phase: Phase, saved: string | null): Promise<"done" | "stopped"> {
+  let cursor = parseBulkCursor(saved);
+  const batchSize = c.options.batchSize ?? DEFAULT_BATCH;
+  for (let restarts = 0; ; restarts++) {
+    if (!cursor) {
+      const id = await startBulkQuery(c.api, bulkQueryOf(phase, c.since), c.poll);
+      if (id === "stopped") return id;
+      cursor = { op: id, lines: 0 };
+      // A new operation's file is read from its start: the phase's count restarts with it.
+      if (!(await c.save({ cursor: formatBulkCursor(cursor), [phase]: 0 }))) return "stopped";
+      c.counts[phase] = 0;
+      c.log.info("bulk operation started", { phase, operation: id });
     }
-    return { writes, pageInfo: customers.pageInfo };
+    try {
+      const result = await awaitBulkOperation(c.api, cursor.op, c.poll);
+      if (result === "stopped") return result;
+      if (!result.url) return "done"; // nothing matched
+      const groups = groupJsonl(await bulkResultLines(result.url, c.options.download), { skip: cursor.lines });
+      for await (const batch of batches(groups, batchSize)) {
+        const writes = batch.map((group) => writerOf(phase, c.shopId, c.currency, group));
+        const next: BulkCursor = { op: cursor.op, lines: batch[batch.length - 1]!.end };
+        const count = c.counts[phase] + batch.length;
+        if (!(await c.save({ cursor: formatBulkCursor(next), [phase]: count }, writes))) return "stopped";
+        cursor = next;
+        c.counts[phase] = count;
+        await c.options.afterBatch?.({ phase, cursor, counts: { ...c.counts } });
+      }
+      return "done";
+    } catch (error) {
+      if (!(error instanceof BulkOperationError) || !error.restartable || restarts >= MAX_RESTARTS) throw error;
+      c.log.warn("bulk operation unusable, starting a new one", { phase, operation: cursor.op, error: error.message });
+      cursor = null;
+    }
   }
-  const { orders } = await pageOf(phase, size, (n) => api.request(ORDERS_QUERY, { first: n, after: cursor, query: ordersSearch(since) }, zOrdersPage));
-  for (const o of orders.nodes) {
-    const record = orderRecord(o, await allLines(api, o.id, o.lineItems.pageInfo, o.lineItems.nodes));
-    writes.push(async (tx) => void (await upsertOrder(tx, shopId, record)));
-  }
-  return { writes, pageInfo: orders.pageInfo };
 }
 
 async function defaultAdmin(shopId: string): Promise<AdminGraphqlClient> {
@@ -187,42 +192,44 @@ export async function runBackfill(runId: string, options: BackfillOptions = {}):
     }
   }
 
+  const counts: BackfillCounts = { products: run.products, customers: run.customers, orders: run.orders };
+  const live = { id: runId, shopId, status: "running", shop: { status: "installed" } };
+  const sleep = options.sleep ?? defaultSleep;
+  const ctx: RunContext = {
+    runId,
+    shopId,
+    currency: info.currencyCode,
+    since: run.since,
+    api,
+    counts,
+    options,
+    log,
+    poll: { sleep, ...options.poll, logger: log, keepGoing: async () => (await prisma.backfillRun.count({ where: live })) === 1 },
+    // The batch's rows and the cursor past them commit together: a crash leaves either both or neither.
+    // The run must still be running and the shop installed (app/uninstalled stops the backfill at once).
+    save: (data, writes = []) =>
+      inTransaction(prisma, async (tx) => {
+        const ok = await tx.backfillRun.updateMany({ where: live, data });
+        if (ok.count !== 1) return false;
+        for (const write of writes) await write(tx);
+        return true;
+      }),
+  };
+
   let phase: BackfillPhase = isPhase(run.phase) ? run.phase : "products";
   let cursor = run.cursor;
-  const counts: BackfillCounts = { products: run.products, customers: run.customers, orders: run.orders };
-  const sizes = {
-    products: { n: options.pageSizes?.products ?? DEFAULT_PAGE.products },
-    customers: { n: options.pageSizes?.customers ?? DEFAULT_PAGE.customers },
-    orders: { n: options.pageSizes?.orders ?? DEFAULT_PAGE.orders },
-  };
   const started = Date.now();
   while (phase !== "done") {
-    const { writes, pageInfo } = await fetchPage(api, shopId, info.currencyCode, phase, cursor, run.since, sizes[phase]);
-    const more = pageInfo.hasNextPage && pageInfo.endCursor !== null;
-    const nextCursor = more ? pageInfo.endCursor : null;
-    const next: BackfillPhase = more ? phase : nextPhase(phase);
-    const count = counts[phase] + writes.length;
-    // The page's rows and the cursor past them commit together: a crash leaves either both or neither.
-    // The run must still be running and the shop installed (app/uninstalled stops the backfill at once).
-    const saved = await inTransaction(prisma, async (tx) => {
-      const ok = await tx.backfillRun.updateMany({
-        where: { id: runId, shopId, status: "running", shop: { status: "installed" } },
-        data: { phase: next, cursor: nextCursor, [phase]: count },
-      });
-      if (ok.count === 1) for (const write of writes) await write(tx);
-      return ok.count === 1;
-    });
-    if (!saved) {
+    const outcome = await runPhase(ctx, phase, cursor);
+    const next = nextPhase(phase);
+    if (outcome === "stopped" || !(await ctx.save({ phase: next, cursor: null }))) {
       log.info("backfill stopped: run cancelled or shop uninstalled");
       await prisma.backfillRun.updateMany({ where: { id: runId, shopId, status: "running" }, data: { status: "cancelled", finishedAt: new Date() } });
       return (await progressOf(runId))!;
     }
-    counts[phase] = count;
-    const finishedPhase = phase;
+    log.info("backfill phase done", { phase, rows: counts[phase] });
     phase = next;
-    cursor = nextCursor;
-    await options.afterPage?.({ phase, cursor, counts: { ...counts } });
-    if (next !== finishedPhase) log.info("backfill phase done", { phase: finishedPhase, rows: counts[finishedPhase] });
+    cursor = null;
   }
   await prisma.backfillRun.updateMany({ where: { id: runId, shopId }, data: { status: "done", phase: "done", cursor: null, finishedAt: new Date() } });
   const seconds = (Date.now() - started) / 1000;
@@ -260,7 +267,7 @@ export async function backfillProgress(shopId: string): Promise<BackfillProgress
 }
 
 /** The queue's handler: resumes the job's run; records a failure so the home page can show it. */
-export function backfillJobHandler(options: Omit<BackfillOptions, "afterPage"> = {}): JobHandler {
+export function backfillJobHandler(options: Omit<BackfillOptions, "afterBatch"> = {}): JobHandler {
   return async (payload, ctx) => {
     const shopId = (payload as Partial<BackfillJobPayload> | null)?.shopId ?? ctx.shopId;
     if (!shopId) throw new Error("backfill job without a shop");

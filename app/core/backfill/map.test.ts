@@ -29,7 +29,6 @@ it("maps an Admin GraphQL order to the webhooks' vocabulary, in minor units", ()
     refunds: [{ id: "gid://shopify/Refund/7", createdAt: "2026-01-04T00:00:00Z", totalRefundedSet: usd("2.50") }],
     customerJourneySummary: { firstVisit: { landingPage: "https://s/first", referrerUrl: null }, lastVisit: { landingPage: "https://s/last?utm_source=x", referrerUrl: "https://google.com/" } },
     customer: { id: "gid://shopify/Customer/9", email: "a@example.com", firstName: "A", lastName: null, phone: null },
-    lineItems: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] },
   };
   const line = { id: "gid://shopify/LineItem/1", title: "Tea", variantTitle: null, sku: null, quantity: 2, originalUnitPriceSet: usd("7.50"), totalDiscountSet: usd("1.00"), product: { id: "gid://shopify/Product/3" }, variant: null };
   const rec = orderRecord(order, [line]);
@@ -47,7 +46,7 @@ it("maps an Admin GraphQL order to the webhooks' vocabulary, in minor units", ()
     refunds: [{ shopifyId: "7", orderShopifyId: "42", amount: 250 }],
   });
   expect(rec.lineItems).toEqual([{ shopifyId: "1", productShopifyId: "3", variantShopifyId: null, title: "Tea", variantTitle: null, sku: null, quantity: 2, price: 750, totalDiscount: 100 }]);
-  expect(orderRecord({ ...order, displayFulfillmentStatus: "UNFULFILLED" }).fulfillmentStatus).toBeNull();
+  expect(orderRecord({ ...order, displayFulfillmentStatus: "UNFULFILLED" }, []).fulfillmentStatus).toBeNull();
 });
 
 it("maps consent, and no consent when Shopify has none", () => {

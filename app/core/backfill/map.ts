@@ -4,7 +4,9 @@
 import { toMinorUnits } from "../ingest/money";
 import type { CustomerRecord, LineItemRecord, OrderRecord, ProductRecord, RefundRecord, VariantRecord } from "../ingest/records";
 import { shopifyIdOf } from "../ingest/records";
-import type { GqlCustomer, GqlLineItem, GqlOrder, GqlProduct, GqlVariant } from "./queries";
+import type { z } from "zod";
+import { gidType, JsonlFormatError, type JsonlGroup } from "./jsonl";
+import { zCollection, zCustomer, zLineItem, zOrder, zProduct, zVariant, type GqlCollection, type GqlCustomer, type GqlLineItem, type GqlOrder, type GqlProduct, type GqlVariant } from "./queries";
 
 const date = (s: string) => new Date(s);
 const dateOrNull = (s: string | null | undefined) => (s ? new Date(s) : null);
@@ -24,8 +26,7 @@ export function variantRecord(v: GqlVariant, currency: string): VariantRecord {
   };
 }
 
-/** `variants` overrides the node's own first page (when more pages were fetched). */
-export function productRecord(p: GqlProduct, currency: string, variants: GqlVariant[] = p.variants.nodes): ProductRecord {
+export function productRecord(p: GqlProduct, currency: string, variants: GqlVariant[], collections: GqlCollection[]): ProductRecord {
   return {
     shopifyId: shopifyIdOf(p.id),
     title: p.title,
@@ -35,7 +36,7 @@ export function productRecord(p: GqlProduct, currency: string, variants: GqlVari
     vendor: p.vendor,
     status: p.status,
     tags: p.tags,
-    collections: p.collections.nodes.map((c) => ({ id: shopifyIdOf(c.id), handle: c.handle, title: c.title })),
+    collections: collections.map((c) => ({ id: shopifyIdOf(c.id), handle: c.handle, title: c.title })),
     imageUrl: p.featuredImage?.url ?? null,
     currency,
     variants: variants.map((v) => variantRecord(v, currency)),
@@ -89,7 +90,7 @@ const FULFILLMENT: Record<string, string | null> = {
   RESTOCKED: "restocked",
 };
 
-export function orderRecord(o: GqlOrder, lines: GqlLineItem[] = o.lineItems.nodes): OrderRecord {
+export function orderRecord(o: GqlOrder, lines: GqlLineItem[]): OrderRecord {
   const shop = o.totalPriceSet.shopMoney;
   const presentment = o.totalPriceSet.presentmentMoney;
   const visit = o.customerJourneySummary?.lastVisit ?? o.customerJourneySummary?.firstVisit ?? null;
@@ -135,4 +136,31 @@ export function orderRecord(o: GqlOrder, lines: GqlLineItem[] = o.lineItems.node
     lineItems: lines.map(lineItemRecord),
     refunds,
   };
+}
+
+// ---- bulk result groups (a parent line and its child lines) to records ----
+
+function parsed<S extends z.ZodTypeAny>(schema: S, value: unknown, what: string, group: JsonlGroup): z.output<S> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data as z.output<S>;
+  const issues = r.error.issues.slice(0, 3).map((i) => `${i.path.join(".")} ${i.message}`).join("; ");
+  throw new JsonlFormatError(`bulk result ${what} ending at line ${group.end}: unexpected shape: ${issues}`);
+}
+
+function childrenOf<S extends z.ZodTypeAny>(group: JsonlGroup, type: string, schema: S): z.output<S>[] {
+  return group.children.filter((c) => gidType(c.id) === type).map((c) => parsed(schema, c, type, group));
+}
+
+export function productFromGroup(group: JsonlGroup, currency: string): ProductRecord {
+  const product = parsed(zProduct, group.parent, "product", group);
+  const variants = childrenOf(group, "ProductVariant", zVariant).sort((a, b) => a.position - b.position);
+  return productRecord(product, currency, variants, childrenOf(group, "Collection", zCollection));
+}
+
+export function customerFromGroup(group: JsonlGroup): CustomerRecord {
+  return customerRecord(parsed(zCustomer, group.parent, "customer", group));
+}
+
+export function orderFromGroup(group: JsonlGroup): OrderRecord {
+  return orderRecord(parsed(zOrder, group.parent, "order", group), childrenOf(group, "LineItem", zLineItem));
 }

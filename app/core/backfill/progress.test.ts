@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backfillSince, nextPhase, ordersSearch, percentEstimate } from "./progress";
+import { backfillSince, formatBulkCursor, nextPhase, ordersSearch, parseBulkCursor, percentEstimate } from "./progress";
 
 describe("backfill progress", () => {
   it("walks products → customers → orders → done", () => {
@@ -23,5 +23,14 @@ describe("backfill progress", () => {
     const since = backfillSince(new Date("2026-11-27T12:00:00Z"));
     expect(since.toISOString()).toBe("2025-11-27T12:00:00.000Z");
     expect(ordersSearch(since)).toBe("created_at:>='2025-11-27T12:00:00.000Z'");
+  });
+
+  it("keeps a phase's bulk operation and stored lines in the cursor; an unknown cursor starts afresh", () => {
+    const c = { op: "gid://shopify/BulkOperation/7", lines: 1234 };
+    expect(parseBulkCursor(formatBulkCursor(c))).toEqual(c);
+    expect(parseBulkCursor(null)).toBeNull();
+    expect(parseBulkCursor("eyJsYXN0X2lkIjoiNSJ9")).toBeNull(); // a paginated cursor of the earlier backfill
+    expect(parseBulkCursor(JSON.stringify({ op: "gid://shopify/BulkOperation/7", lines: -1 }))).toBeNull();
+    expect(parseBulkCursor(JSON.stringify({ op: "x", lines: 0 }))).toBeNull();
   });
 });

@@ -51,3 +51,28 @@ export const BACKFILL_DAYS = 365;
 export function backfillSince(now: Date): Date {
   return new Date(now.getTime() - BACKFILL_DAYS * 24 * 60 * 60 * 1000);
 }
+
+/**
+ * Where a phase stands, kept in BackfillRun.cursor: the bulk operation that
+ * serves the phase and how many lines of its result file are already stored.
+ */
+export interface BulkCursor {
+  op: string;
+  lines: number;
+}
+
+export function formatBulkCursor(cursor: BulkCursor): string {
+  return JSON.stringify({ op: cursor.op, lines: cursor.lines });
+}
+
+/** null for no cursor, or one this version does not know (then the phase starts a new operation). */
+export function parseBulkCursor(value: string | null): BulkCursor | null {
+  if (!value) return null;
+  try {
+    const v = JSON.parse(value) as Partial<BulkCursor> | null;
+    if (v && typeof v.op === "string" && v.op.startsWith("gid://shopify/BulkOperation/") && Number.isInteger(v.lines) && v.lines! >= 0) return { op: v.op, lines: v.lines! };
+  } catch {
+    /* a cursor of the earlier paginated backfill */
+  }
+  return null;
+}

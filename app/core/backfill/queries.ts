@@ -1,6 +1,5 @@
 // The Admin GraphQL operations of the install backfill and zod schemas for
-// their responses. Page sizes are variables: the runner shrinks them when a
-// page would cost more than Shopify allows in one query.
+// their responses and for the lines of bulk-operation result files. Pure.
 import { z } from "zod";
 
 const gql = String.raw;
@@ -18,76 +17,87 @@ export const COUNTS_QUERY = gql`#graphql
   }`;
 
 const VARIANT_FIELDS = `id title sku price compareAtPrice inventoryQuantity availableForSale position`;
+const PRODUCT_FIELDS = `id title handle description productType vendor status tags publishedAt createdAt updatedAt featuredImage { url }`;
+const CUSTOMER_FIELDS = `id email firstName lastName phone state tags createdAt updatedAt
+  emailMarketingConsent { marketingState marketingOptInLevel consentUpdatedAt }
+  defaultAddress { countryCodeV2 province city zip }`;
+const ORDER_FIELDS = `id name email createdAt updatedAt processedAt cancelledAt cancelReason test tags sourceName
+  currencyCode displayFinancialStatus displayFulfillmentStatus discountCodes
+  totalPriceSet { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } }
+  subtotalPriceSet { shopMoney { amount currencyCode } }
+  totalDiscountsSet { shopMoney { amount currencyCode } }
+  totalTaxSet { shopMoney { amount currencyCode } }
+  totalShippingPriceSet { shopMoney { amount currencyCode } }
+  refunds { id createdAt totalRefundedSet { shopMoney { amount currencyCode } } }
+  customerJourneySummary { firstVisit { landingPage referrerUrl } lastVisit { landingPage referrerUrl } }
+  customer { id email firstName lastName phone }`;
 const LINE_FIELDS = `id title variantTitle sku quantity
   originalUnitPriceSet { shopMoney { amount currencyCode } }
   totalDiscountSet { shopMoney { amount currencyCode } }
   product { id } variant { id }`;
 
-export const PRODUCTS_QUERY = gql`#graphql
-  query LoopwiseBackfillProducts($first: Int!, $after: String) {
-    products(first: $first, after: $after, query: "status:active", sortKey: ID) {
-      pageInfo { hasNextPage endCursor }
-      nodes {
-        id title handle description productType vendor status tags publishedAt createdAt updatedAt
-        featuredImage { url }
-        collections(first: 10) { nodes { id handle title } }
-        variants(first: 50) { pageInfo { hasNextPage endCursor } nodes { ${VARIANT_FIELDS} } }
-      }
+// ---- bulk operations ----
+// A bulk query takes no variables: filters are part of its text. Nested
+// connections come back as their own JSONL lines carrying `__parentId`;
+// `groupObjects: true` puts them right after their parent (the default is
+// false since 2026-01), which lets the backfill stream the file group by group.
+
+const gqlString = (s: string) => JSON.stringify(s);
+
+/** The active catalog: each product line is followed by its variant and collection lines. */
+export function productsBulkQuery(): string {
+  return `{
+  products(query: ${gqlString("status:active")}) { edges { node {
+    ${PRODUCT_FIELDS}
+    collections { edges { node { id handle title } } }
+    variants { edges { node { ${VARIANT_FIELDS} } } }
+  } } }
+}`;
+}
+
+/** Every customer with their email marketing consent: one line each. */
+export function customersBulkQuery(): string {
+  return `{
+  customers { edges { node {
+    ${CUSTOMER_FIELDS}
+  } } }
+}`;
+}
+
+/** Orders created on or after `since` (the search filter), each followed by its line item lines. */
+export function ordersBulkQuery(search: string): string {
+  return `{
+  orders(query: ${gqlString(search)}) { edges { node {
+    ${ORDER_FIELDS}
+    lineItems { edges { node { ${LINE_FIELDS} } } }
+  } } }
+}`;
+}
+
+export const BULK_RUN_MUTATION = gql`#graphql
+  mutation LoopwiseBulkRun($query: String!) {
+    bulkOperationRunQuery(query: $query, groupObjects: true) {
+      bulkOperation { id status }
+      userErrors { field message code }
     }
   }`;
 
-export const PRODUCT_VARIANTS_QUERY = gql`#graphql
-  query LoopwiseBackfillVariants($id: ID!, $after: String) {
-    product(id: $id) {
-      variants(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { ${VARIANT_FIELDS} } }
-    }
+const BULK_FIELDS = `id status errorCode objectCount url query`;
+
+export const BULK_POLL_QUERY = gql`#graphql
+  query LoopwiseBulkPoll($id: ID!) {
+    node(id: $id) { ... on BulkOperation { ${BULK_FIELDS} } }
   }`;
 
-export const CUSTOMERS_QUERY = gql`#graphql
-  query LoopwiseBackfillCustomers($first: Int!, $after: String) {
-    customers(first: $first, after: $after, sortKey: ID) {
-      pageInfo { hasNextPage endCursor }
-      nodes {
-        id email firstName lastName phone state tags createdAt updatedAt
-        emailMarketingConsent { marketingState marketingOptInLevel consentUpdatedAt }
-        defaultAddress { countryCodeV2 province city zip }
-      }
-    }
-  }`;
-
-export const ORDERS_QUERY = gql`#graphql
-  query LoopwiseBackfillOrders($first: Int!, $after: String, $query: String!) {
-    orders(first: $first, after: $after, query: $query, sortKey: ID) {
-      pageInfo { hasNextPage endCursor }
-      nodes {
-        id name email createdAt updatedAt processedAt cancelledAt cancelReason test tags sourceName
-        currencyCode displayFinancialStatus displayFulfillmentStatus discountCodes
-        totalPriceSet { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } }
-        subtotalPriceSet { shopMoney { amount currencyCode } }
-        totalDiscountsSet { shopMoney { amount currencyCode } }
-        totalTaxSet { shopMoney { amount currencyCode } }
-        totalShippingPriceSet { shopMoney { amount currencyCode } }
-        refunds(first: 20) { id createdAt totalRefundedSet { shopMoney { amount currencyCode } } }
-        customerJourneySummary { firstVisit { landingPage referrerUrl } lastVisit { landingPage referrerUrl } }
-        customer { id email firstName lastName phone }
-        lineItems(first: 10) { pageInfo { hasNextPage endCursor } nodes { ${LINE_FIELDS} } }
-      }
-    }
-  }`;
-
-export const ORDER_LINES_QUERY = gql`#graphql
-  query LoopwiseBackfillOrderLines($id: ID!, $after: String) {
-    order(id: $id) {
-      lineItems(first: 50, after: $after) { pageInfo { hasNextPage endCursor } nodes { ${LINE_FIELDS} } }
-    }
+export const CURRENT_BULK_QUERY = gql`#graphql
+  query LoopwiseBulkCurrent {
+    currentBulkOperation(type: QUERY) { ${BULK_FIELDS} }
   }`;
 
 // ---- response schemas ----
 
 const money = z.object({ amount: z.string(), currencyCode: z.string() });
 const shopMoney = z.object({ shopMoney: money });
-const pageInfo = z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() });
-const connection = <T extends z.ZodTypeAny>(node: T) => z.object({ pageInfo, nodes: z.array(node) });
 
 export const zShop = z.object({
   shop: z.object({ name: z.string(), myshopifyDomain: z.string(), currencyCode: z.string(), ianaTimezone: z.string() }),
@@ -121,12 +131,10 @@ export const zProduct = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   featuredImage: z.object({ url: z.string() }).nullable(),
-  collections: z.object({ nodes: z.array(z.object({ id: z.string(), handle: z.string(), title: z.string() })) }),
-  variants: connection(zVariant),
 });
 export type GqlProduct = z.infer<typeof zProduct>;
-export const zProductsPage = z.object({ products: connection(zProduct) });
-export const zVariantsPage = z.object({ product: z.object({ variants: connection(zVariant) }).nullable() });
+export const zCollection = z.object({ id: z.string(), handle: z.string(), title: z.string() });
+export type GqlCollection = z.infer<typeof zCollection>;
 
 const consentState = z.enum(["SUBSCRIBED", "NOT_SUBSCRIBED", "UNSUBSCRIBED", "PENDING", "REDACTED", "INVALID"]);
 const optInLevel = z.enum(["SINGLE_OPT_IN", "CONFIRMED_OPT_IN", "UNKNOWN"]);
@@ -149,7 +157,6 @@ export const zCustomer = z.object({
     .nullable(),
 });
 export type GqlCustomer = z.infer<typeof zCustomer>;
-export const zCustomersPage = z.object({ customers: connection(zCustomer) });
 
 export const zLineItem = z.object({
   id: z.string(),
@@ -192,8 +199,23 @@ export const zOrder = z.object({
   customer: z
     .object({ id: z.string(), email: z.string().nullable(), firstName: z.string().nullable(), lastName: z.string().nullable(), phone: z.string().nullable() })
     .nullable(),
-  lineItems: connection(zLineItem),
 });
 export type GqlOrder = z.infer<typeof zOrder>;
-export const zOrdersPage = z.object({ orders: connection(zOrder) });
-export const zOrderLinesPage = z.object({ order: z.object({ lineItems: connection(zLineItem) }).nullable() });
+
+const bulkStatus = z.enum(["CANCELED", "CANCELING", "COMPLETED", "CREATED", "EXPIRED", "FAILED", "RUNNING"]);
+export const zBulkOperation = z.object({
+  id: z.string(),
+  status: bulkStatus,
+  errorCode: z.string().nullable(),
+  objectCount: z.coerce.number(),
+  url: z.string().nullable(),
+  query: z.string(),
+});
+export type GqlBulkOperation = z.infer<typeof zBulkOperation>;
+const zUserError = z.object({ field: z.array(z.string()).nullable(), message: z.string(), code: z.string().nullable() });
+export const zBulkRun = z.object({
+  bulkOperationRunQuery: z.object({ bulkOperation: z.object({ id: z.string(), status: bulkStatus }).nullable(), userErrors: z.array(zUserError) }).nullable(),
+});
+/** node(id:) answers null for an unknown id, and {} for a node of another type. */
+export const zBulkPoll = z.object({ node: zBulkOperation.nullable().or(z.object({}).strict().transform(() => null)) });
+export const zBulkCurrent = z.object({ currentBulkOperation: zBulkOperation.nullable() });
