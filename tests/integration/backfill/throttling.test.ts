@@ -74,7 +74,7 @@ it("completes against a tiny bucket that another client keeps draining, waiting 
 
 it("is not limited by the standard bucket (2,000 points, 100/s): a handful of cheap calls whatever the store's size", async () => {
   const big = "standard-bucket.myshopify.com";
-  const bigStore = sampleStore({ seed: 8, products: 40, customers: 1500, orders: 1500 });
+  const bigStore = sampleStore({ seed: 8, products: 40, customers: 600, orders: 600 });
   const standard = await startFakeShopify({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, stores: { [big]: bigStore }, bulkPollsUntilDone: 3 });
   try {
     await prisma.shop.create({ data: { id: big, status: "installed" } });
