@@ -1,6 +1,7 @@
 // The Prisma client: SQLite by default (zero set-up), PostgreSQL when
 // DATABASE_URL is a postgres:// URL. Both clients are generated from one data
 // model (prisma/schema.prisma) and share its TypeScript types.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createRequire } from "node:module";
 import { PrismaClient } from "@prisma/client";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
@@ -26,12 +27,90 @@ export function openDatabase(url: string = databaseUrl()): Database {
   // Issued before any other query on the client's single SQLite connection.
   // WAL: readers never block the writer (3x faster ingest than the default journal).
   // secure_delete: erased personal data is overwritten on disk, not left in free pages.
-  for (const pragma of ["journal_mode = WAL", "secure_delete = ON", "synchronous = NORMAL", "foreign_keys = ON"]) {
+  // synchronous FULL: a webhook answered 200 survives a power cut (Shopify will not resend it).
+  for (const pragma of ["journal_mode = WAL", "secure_delete = ON", "synchronous = FULL", "foreign_keys = ON"]) {
     client.$queryRawUnsafe(`PRAGMA ${pragma}`).catch((error: unknown) => {
       process.stderr.write(`sqlite: PRAGMA ${pragma} failed: ${String(error)}\n`);
     });
   }
-  return client;
+  return serializeAroundTransactions(client);
+}
+
+/**
+ * Prisma's SQLite adapter runs every query on one connection, so a plain query
+ * issued while another request's transaction is open would run INSIDE that
+ * transaction: a rollback would undo a write already reported as done, and a
+ * read would see uncommitted rows. So a transaction holds the connection alone
+ * (exclusive), plain queries share it with each other (shared), and a waiting
+ * transaction goes before newer plain queries. Queries made within a
+ * transaction's callback (through `tx` or, by mistake, the global client) run
+ * at once, so nothing deadlocks. SQLite has one writer and better-sqlite3 runs
+ * on the JS thread, so this costs next to no throughput.
+ */
+function serializeAroundTransactions(base: PrismaClient): Database {
+  const insideTransaction = new AsyncLocalStorage<true>();
+  const lock = new SharedExclusiveLock();
+  const extended = base.$extends({
+    query: {
+      async $allOperations({ args, query }) {
+        if (insideTransaction.getStore()) return query(args);
+        await lock.acquire(false);
+        try {
+          return await query(args);
+        } finally {
+          lock.release(false);
+        }
+      },
+    },
+  });
+  type Transaction = (input: unknown, options?: unknown) => Promise<unknown>;
+  const transaction = extended.$transaction as unknown as Transaction;
+  const exclusiveTransaction: Transaction = async (input, options) => {
+    if (insideTransaction.getStore()) return transaction.call(extended, input, options);
+    await lock.acquire(true);
+    try {
+      return await insideTransaction.run(true, () => transaction.call(extended, input, options));
+    } finally {
+      lock.release(true);
+    }
+  };
+  return new Proxy(extended, {
+    get: (target, property, receiver) => (property === "$transaction" ? exclusiveTransaction : Reflect.get(target, property, receiver)),
+  }) as unknown as Database;
+}
+
+/** Many shared holders or one exclusive holder; waiters are served in order. */
+export class SharedExclusiveLock {
+  private shared = 0;
+  private exclusive = false;
+  private readonly waiting: Array<{ exclusive: boolean; grant: () => void }> = [];
+
+  acquire(exclusive: boolean): Promise<void> {
+    if (this.waiting.length === 0 && this.canGrant(exclusive)) {
+      this.take(exclusive);
+      return Promise.resolve();
+    }
+    return new Promise((grant) => this.waiting.push({ exclusive, grant }));
+  }
+
+  release(exclusive: boolean): void {
+    if (exclusive) this.exclusive = false;
+    else this.shared--;
+    while (this.waiting.length > 0 && this.canGrant(this.waiting[0]!.exclusive)) {
+      const next = this.waiting.shift()!;
+      this.take(next.exclusive);
+      next.grant();
+    }
+  }
+
+  private canGrant(exclusive: boolean): boolean {
+    return !this.exclusive && (!exclusive || this.shared === 0);
+  }
+
+  private take(exclusive: boolean) {
+    if (exclusive) this.exclusive = true;
+    else this.shared++;
+  }
 }
 
 /** True when a Prisma error is a unique-constraint violation, on either client. */
