@@ -114,6 +114,11 @@ async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loopwise-bench-"));
   const db = await benchDatabase(dir);
   migrateDeploy(db.url);
+  // The shop as an install leaves it (the pixel endpoint serves installed shops only).
+  const { openDatabase } = await import("../../app/db.server");
+  const setup = openDatabase(db.url);
+  await setup.shop.create({ data: { id: SHOP, status: "installed", currency: "USD" } });
+  await setup.$disconnect();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [...CPU_PROF, "--import", "tsx", path.join(root, "bin", "serve.ts")], {
@@ -147,7 +152,7 @@ async function main() {
         body: JSON.stringify({ shop: SHOP, events: Array.from({ length: size }, (_, k) => pixelEvent(i * size + k)) }),
       });
 
-    // Warm up (and install the shop's row through the first order).
+    // Warm up.
     await runLoad(webhook, { total: 50, concurrency: 4 });
     await runLoad(() => fetch(`${url}/healthz`), { total: 200, concurrency: 4 });
 

@@ -12,7 +12,7 @@
 import { env } from "../../env.server";
 import { emailHash as pixelEmailHash } from "../pixel/identity";
 import type { Db, Tx } from "./store.server";
-import { inTransaction } from "./store.server";
+import { inTransaction, shopDomainHash } from "./store.server";
 import type { CustomerRedactRecord } from "./records";
 import { normalizeEmail } from "./records";
 
@@ -156,6 +156,9 @@ export async function redactShop(db: Db, shopId: string): Promise<{ shop: number
     const jobs = await tx.job.deleteMany({ where: { shopId } });
     const sessions = await tx.session.deleteMany({ where: { shop: shopId } });
     const receipts = await tx.webhookReceipt.deleteMany({ where: { shopDomain: shopId } });
+    // Remembered by a hash only: a late webhook must not re-create the shop (ensureShop).
+    const domainHash = shopDomainHash(shopId);
+    await tx.redactedShop.upsert({ where: { domainHash }, create: { domainHash }, update: { redactedAt: new Date() } });
     const shop = await tx.shop.deleteMany({ where: { id: shopId } }); // cascades to every shop table
     return { shop: shop.count, sessions: sessions.count, receipts: receipts.count, jobs: jobs.count };
   });

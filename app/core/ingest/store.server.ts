@@ -4,7 +4,7 @@
 // Exported API (stable; other modules depend on it):
 //   type Db = Database | Prisma.TransactionClient
 //   type WriteOutcome = "created" | "updated" | "stale" | "skipped"
-//   ensureShop(db, shopId, { currency? })                       → the shop's currency
+//   ensureShop(db, shopId, { currency? })                       → the shop's currency; null after shop/redact
 //   upsertCustomer(db, shopId, CustomerRecord)                  → { outcome, id }
 //   upsertProduct(db, shopId, ProductRecord)                    → { outcome, id }
 //   deleteProduct(db, shopId, productShopifyId, deletedAt?)     → { outcome, id }
@@ -26,6 +26,7 @@
 //   a larger one (the webhook handler does: receipt + write commit together).
 // - Customers erased by customers/delete or customers/redact are never
 //   re-filled: their rows are skipped and orders/checkouts linked to them get no email.
+import { createHash } from "node:crypto";
 import type { Prisma } from "@prisma/client";
 import type { Database } from "../../db.server";
 import { isUniqueViolation } from "../../db.server";
@@ -66,16 +67,25 @@ const joinTags = (tags: readonly string[]) => tags.join(", ");
  * read first (an upsert costs about three times as much in Prisma), the upsert
  * only for a new shop.
  */
-export async function ensureShop(db: Db, shopId: string, options: { currency?: string } = {}): Promise<string> {
-  const row =
-    (await db.shop.findUnique({ where: { id: shopId }, select: { currency: true } })) ??
-    (await db.shop.upsert({
-      where: { id: shopId },
-      create: { id: shopId, ...(options.currency ? { currency: options.currency } : {}) },
-      update: {},
-      select: { currency: true },
-    }));
-  return row.currency;
+/** How a redacted shop is remembered: a hash, so nothing of the shop is kept. */
+export function shopDomainHash(shopId: string): string {
+  return createHash("sha256").update(shopId.trim().toLowerCase()).digest("hex");
+}
+
+export async function ensureShop(db: Db, shopId: string, options: { currency?: string } = {}): Promise<string | null> {
+  const row = await db.shop.findUnique({ where: { id: shopId }, select: { currency: true } });
+  if (row) return row.currency;
+  // After shop/redact a late webhook must not bring the shop's data back.
+  if (await db.redactedShop.findUnique({ where: { domainHash: shopDomainHash(shopId) }, select: { domainHash: true } })) return null;
+  // Known to Shopify (the HMAC says so) but not installed through us yet: "pending"
+  // until install; the pixel endpoint and the admin accept installed shops only.
+  const created = await db.shop.upsert({
+    where: { id: shopId },
+    create: { id: shopId, status: "pending", ...(options.currency ? { currency: options.currency } : {}) },
+    update: {},
+    select: { currency: true },
+  });
+  return created.currency;
 }
 
 function customerData(rec: CustomerRecord) {

@@ -43,24 +43,25 @@ const order = topic(zOrderPayload, async (tx, data, { shop }) => {
   const rec = mapOrder(data);
   // A shop we have no row for yet (the order came before install finished): the
   // HMAC proves Shopify sent it for this app, so the shop exists; create its row.
-  await ensureShop(tx, shop, { currency: rec.currency });
+  if ((await ensureShop(tx, shop, { currency: rec.currency })) === null) return "ignored";
   return fromWrite((await upsertOrder(tx, shop, rec)).outcome);
 });
 
 const refund = topic(zRefundPayload, async (tx, data, { shop }) => {
   const shopCurrency = await ensureShop(tx, shop);
+  if (shopCurrency === null) return "ignored";
   const stored = await tx.order.findUnique({ where: { shopId_shopifyId: { shopId: shop, shopifyId: data.order_id } }, select: { currency: true } });
   const r = await addRefund(tx, shop, mapRefund(data, stored?.currency ?? shopCurrency));
   return r.outcome === "duplicate" ? "ignored" : "processed";
 });
 
 const checkout = topic(zCheckoutPayload, async (tx, data, { shop }) => {
-  await ensureShop(tx, shop);
+  if ((await ensureShop(tx, shop)) === null) return "ignored";
   return fromWrite((await upsertCheckout(tx, shop, mapCheckout(data))).outcome);
 });
 
 const customer = topic(zCustomerPayload, async (tx, data, { shop }) => {
-  await ensureShop(tx, shop);
+  if ((await ensureShop(tx, shop)) === null) return "ignored";
   const record = mapCustomer(data);
   const written = await upsertCustomer(tx, shop, record);
   // Browsers that gave this email at checkout before the customer existed are theirs now.
@@ -72,6 +73,7 @@ const customer = topic(zCustomerPayload, async (tx, data, { shop }) => {
 
 const product = topic(zProductPayload, async (tx, data, { shop }) => {
   const shopCurrency = await ensureShop(tx, shop);
+  if (shopCurrency === null) return "ignored";
   return fromWrite((await upsertProduct(tx, shop, mapProduct(data, shopCurrency))).outcome);
 });
 
@@ -86,14 +88,14 @@ export const TOPICS: Record<string, TopicHandler> = {
   "customers/create": customer,
   "customers/update": customer,
   "customers/delete": topic(zCustomerDeletePayload, async (tx, data, { shop }) => {
-    await ensureShop(tx, shop);
+    if ((await ensureShop(tx, shop)) === null) return "ignored";
     await eraseCustomer(tx, shop, data.id);
     return "processed";
   }),
   "products/create": product,
   "products/update": product,
   "products/delete": topic(zProductDeletePayload, async (tx, data, { shop, triggeredAt }) => {
-    await ensureShop(tx, shop);
+    if ((await ensureShop(tx, shop)) === null) return "ignored";
     return fromWrite((await deleteProduct(tx, shop, data.id, triggeredAt ?? new Date())).outcome);
   }),
   // The queue is cancelled by the webhook handler (outside this transaction).

@@ -13,6 +13,7 @@ import { activateWebPixel } from "../pixel/activate.server";
 import { throttledAdmin, type AdminGraphqlClient } from "../backfill/admin-client.server";
 import { backfillProgress, enqueueBackfill, type BackfillProgress } from "../backfill/backfill.server";
 import { SHOP_QUERY, zShop } from "../backfill/queries";
+import { shopDomainHash } from "../ingest/store.server";
 import { mergeIssues, type InstallIssues, type StepResult } from "./issues";
 
 export interface InstallContext {
@@ -43,6 +44,8 @@ async function step<T>(name: string, shop: string, fn: () => Promise<T>): Promis
 
 /** Upserts the Shop row; a reinstall (after app/uninstalled) starts a new install. */
 async function upsertShop(shop: string, scopes: string) {
+  // A shop installing again after shop/redact starts afresh: its data may come back.
+  await prisma.redactedShop.deleteMany({ where: { domainHash: shopDomainHash(shop) } });
   for (let attempt = 1; ; attempt++) {
     const existing = await prisma.shop.findUnique({ where: { id: shop }, select: { status: true, installedAt: true } });
     try {

@@ -294,6 +294,12 @@ CREATE TABLE "Job" (
     "updatedAt" DATETIME NOT NULL
 );
 
+-- CreateTable
+CREATE TABLE "RedactedShop" (
+    "domainHash" TEXT NOT NULL PRIMARY KEY,
+    "redactedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
 -- CreateIndex
 CREATE INDEX "Session_shop_idx" ON "Session"("shop");
 

@@ -78,6 +78,7 @@ beforeEach(async () => {
   await prisma.session.deleteMany();
   await prisma.webhookReceipt.deleteMany();
   await prisma.shop.deleteMany();
+  await prisma.redactedShop.deleteMany();
 });
 
 describe("customers/redact", () => {
@@ -136,6 +137,30 @@ describe("shop/redact", () => {
     expect(await prisma.order.count({ where: { shopId: OTHER_SHOP } })).toBe(4);
     expect(await prisma.session.count({ where: { shop: OTHER_SHOP } })).toBe(1);
     expect(await prisma.job.count({ where: { shopId: OTHER_SHOP } })).toBe(2);
+  });
+
+  it("a late webhook after shop/redact brings nothing back; a reinstall does", async () => {
+    await send({ topic: "orders/create", body: order(1) });
+    expect((await send({ topic: "shop/redact", body: fixture("shop-redact") })).status).toBe(200);
+    expect((await send({ topic: "orders/updated", body: order(1, { updated_at: "2026-05-01T00:00:00Z" }) })).status).toBe(200);
+    expect((await send({ topic: "customers/create", body: fixture("customers-create") })).status).toBe(200);
+    expect(await prisma.shop.count({ where: { id: TEST_SHOP } })).toBe(0);
+    // Only the late deliveries' own receipts name the shop, each recorded as ignored.
+    expect(await tablesMentioning(TEST_SHOP)).toEqual(["WebhookReceipt"]);
+    expect((await prisma.webhookReceipt.findMany({ where: { shopDomain: TEST_SHOP } })).map((r) => r.outcome)).toEqual(["ignored", "ignored"]);
+    expect(await tablesMentioning(ADA)).toEqual([]);
+
+    const { onInstalled } = await import("~/core/install/install.server");
+    await onInstalled({ shop: TEST_SHOP, scopes: "read_orders", admin: { graphql: async () => new Response("{}", { status: 500 }) } as never });
+    expect((await send({ topic: "orders/create", body: order(2) })).status).toBe(200);
+    expect(await prisma.order.count({ where: { shopId: TEST_SHOP } })).toBe(1);
+  });
+});
+
+describe("a shop Loopwise has not installed", () => {
+  it("is recorded as pending by its first webhook, so the pixel and admin refuse it until install", async () => {
+    await send({ topic: "orders/create", body: order(1) });
+    expect((await prisma.shop.findUniqueOrThrow({ where: { id: TEST_SHOP } })).status).toBe("pending");
   });
 });
 
