@@ -75,9 +75,12 @@ function refuseUnverified(headers: Headers, body: Uint8Array): Response | null {
   return null;
 }
 
+/** The payload, with NUL characters dropped from its strings (PostgreSQL refuses them in text). */
 function parseJson(body: Uint8Array): unknown {
   try {
-    return JSON.parse(new TextDecoder().decode(body));
+    return JSON.parse(new TextDecoder().decode(body), (_key, value: unknown) =>
+      typeof value === "string" && value.includes("\u0000") ? value.replaceAll("\u0000", "") : value,
+    );
   } catch {
     return undefined;
   }

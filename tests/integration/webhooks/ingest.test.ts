@@ -84,6 +84,12 @@ describe("webhook verification and limits", () => {
 });
 
 describe("orders", () => {
+  it("stores an order whose text carries NUL characters (PostgreSQL refuses NUL in text)", async () => {
+    const res = await send({ topic: "orders/create", body: order({ name: "#10\u000042", note: "a\u0000b", landing_site: "/?x=\u0000" }) });
+    expect(res.status).toBe(200);
+    expect(await prisma.order.findFirstOrThrow({ select: { name: true, landingSite: true } })).toEqual({ name: "#1042", landingSite: "/?x=" });
+  });
+
   it("stores one order for the same webhook delivered three times", async () => {
     const body = order();
     for (let i = 0; i < 3; i++) {
