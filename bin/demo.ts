@@ -6,7 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describeStore, generateDemoStore, DEMO_SHOP_DOMAIN, type DemoStoreOptions } from "../app/demo/generator";
 import { replayStore, type ReplaySummary } from "../app/demo/replay.server";
-import { embeddedHost, mintSessionToken } from "../app/demo/session-token";
+import { adminHostParam, mintSessionToken } from "../app/core/shopify/session-token";
 import type { DemoStore } from "../app/demo/types";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -153,7 +153,7 @@ export async function startApp(port: number, env: Record<string, string | undefi
 export async function installShop(appUrl: string, shop: string, attempts = 3) {
   for (let attempt = 1; ; attempt++) {
     const token = mintSessionToken({ shop, apiKey: DEMO_API_KEY, apiSecret: DEMO_API_SECRET });
-    const url = `${appUrl}/app?embedded=1&shop=${encodeURIComponent(shop)}&host=${embeddedHost(shop)}&id_token=${encodeURIComponent(token)}`;
+    const url = `${appUrl}/app?embedded=1&shop=${encodeURIComponent(shop)}&host=${encodeURIComponent(adminHostParam(shop))}&id_token=${encodeURIComponent(token)}`;
     const res = await fetch(url, { headers: { "User-Agent": BROWSER_UA, Accept: "text/html" }, redirect: "manual" });
     const body = await res.text();
     if (res.status === 200) return;

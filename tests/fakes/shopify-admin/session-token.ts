@@ -1,39 +1,14 @@
 // Verifies a Shopify session token (an HS256 JWT signed with the app's secret),
-// as Shopify's token-exchange endpoint does, and mints one for tests and the demo.
-import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
+// as Shopify's token-exchange endpoint does. Tokens are minted by the app's own
+// mintSessionToken (app/core/shopify/session-token.ts).
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { mintSessionToken, type SessionTokenClaims } from "../../../app/core/shopify/session-token";
 
-export interface SessionTokenClaims {
-  iss: string;
-  dest: string;
-  aud: string;
-  sub: string;
-  exp: number;
-  nbf: number;
-  iat: number;
-  jti: string;
-  sid: string;
-}
+export type { SessionTokenClaims };
 
-const b64url = (buf: Buffer | string) => Buffer.from(buf).toString("base64url");
-
-export function signSessionToken(claims: Partial<SessionTokenClaims> & { dest: string; aud: string }, secret: string): string {
-  const now = Math.floor(Date.now() / 1000);
-  const shop = claims.dest.replace(/^https?:\/\//, "");
-  const payload: SessionTokenClaims = {
-    iss: `https://${shop}/admin`,
-    sub: "1",
-    exp: now + 60,
-    nbf: now - 1,
-    iat: now,
-    jti: randomUUID(),
-    sid: randomUUID(),
-    ...claims,
-    dest: `https://${shop}`,
-  };
-  const head = b64url(JSON.stringify({ alg: "HS256", typ: "JWT" }));
-  const body = b64url(JSON.stringify(payload));
-  const sig = createHmac("sha256", secret).update(`${head}.${body}`).digest("base64url");
-  return `${head}.${body}.${sig}`;
+/** A session token for `dest` (a shop domain) and `aud` (an API key): mintSessionToken's, signed with `secret`. */
+export function signSessionToken(claims: { dest: string; aud: string; sub?: string }, secret: string): string {
+  return mintSessionToken({ shop: claims.dest.replace(/^https?:\/\//, ""), apiKey: claims.aud, apiSecret: secret, sub: claims.sub });
 }
 
 export type VerifyResult = { ok: true; claims: SessionTokenClaims; shop: string } | { ok: false; reason: string };

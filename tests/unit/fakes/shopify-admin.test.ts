@@ -4,7 +4,8 @@ import "@shopify/shopify-api/adapters/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiVersion, LogSeverity, RequestedTokenType, Session, shopifyApi } from "@shopify/shopify-api";
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
-import { sampleStore, signSessionToken, startFakeShopify, type FakeShopify } from "../../fakes/shopify-admin";
+import { sampleStore, startFakeShopify, type FakeShopify } from "../../fakes/shopify-admin";
+import { mintSessionToken } from "~/core/shopify/session-token";
 import { TEST_API_KEY, TEST_API_SECRET, TEST_SHOP } from "../../setup/test-config";
 import { API_VERSION } from "~/core/shopify-api-version";
 
@@ -46,7 +47,7 @@ afterAll(() => fake.close());
 
 describe("token exchange", () => {
   it("grants an offline token for a session token signed with the app's secret", async () => {
-    const jwt = signSessionToken({ dest: TEST_SHOP, aud: TEST_API_KEY }, TEST_API_SECRET);
+    const jwt = mintSessionToken({ shop: TEST_SHOP, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET });
     const { status, body } = await exchange(jwt);
     expect(status).toBe(200);
     expect(body.access_token).toMatch(/^shpat_/);
@@ -55,12 +56,12 @@ describe("token exchange", () => {
   });
 
   it("refuses a forged, expired, foreign or misaddressed token and wrong client credentials", async () => {
-    expect((await exchange(signSessionToken({ dest: TEST_SHOP, aud: TEST_API_KEY }, "wrong-secret"))).body.error).toBe("invalid_subject_token");
-    const expired = signSessionToken({ dest: TEST_SHOP, aud: TEST_API_KEY, exp: Math.floor(Date.now() / 1000) - 60 }, TEST_API_SECRET);
+    expect((await exchange(mintSessionToken({ shop: TEST_SHOP, apiKey: TEST_API_KEY, apiSecret: "wrong-secret" }))).body.error).toBe("invalid_subject_token");
+    const expired = mintSessionToken({ shop: TEST_SHOP, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, now: Math.floor(Date.now() / 1000) - 120 });
     expect((await exchange(expired)).status).toBe(400);
-    expect((await exchange(signSessionToken({ dest: TEST_SHOP, aud: "other-app" }, TEST_API_SECRET))).status).toBe(400);
-    expect((await exchange(signSessionToken({ dest: "other.myshopify.com", aud: TEST_API_KEY }, TEST_API_SECRET))).status).toBe(400);
-    const ok = signSessionToken({ dest: TEST_SHOP, aud: TEST_API_KEY }, TEST_API_SECRET);
+    expect((await exchange(mintSessionToken({ shop: TEST_SHOP, apiKey: "other-app", apiSecret: TEST_API_SECRET }))).status).toBe(400);
+    expect((await exchange(mintSessionToken({ shop: "other.myshopify.com", apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET }))).status).toBe(400);
+    const ok = mintSessionToken({ shop: TEST_SHOP, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET });
     expect((await exchange(ok, { client_secret: "nope" })).status).toBe(401);
   });
 
@@ -79,14 +80,14 @@ describe("token exchange", () => {
       isEmbeddedApp: true,
       logger: { level: LogSeverity.Error },
     });
-    const jwt = signSessionToken({ dest: TEST_SHOP, aud: TEST_API_KEY }, TEST_API_SECRET);
+    const jwt = mintSessionToken({ shop: TEST_SHOP, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET });
     const { session } = await api.auth.tokenExchange({ shop: TEST_SHOP, sessionToken: jwt, requestedTokenType: RequestedTokenType.OfflineAccessToken });
     expect(session).toBeInstanceOf(Session);
     const client = new api.clients.Graphql({ session });
     const res = await client.request(`query { shop { myshopifyDomain currencyCode ianaTimezone } }`);
     expect(res.data).toEqual({ shop: { myshopifyDomain: TEST_SHOP, currencyCode: "USD", ianaTimezone: "Europe/London" } });
     expect(res.extensions?.cost?.throttleStatus?.maximumAvailable).toBe(2000);
-    const bad = signSessionToken({ dest: TEST_SHOP, aud: TEST_API_KEY, sub: "1" }, "forged");
+    const bad = mintSessionToken({ shop: TEST_SHOP, apiKey: TEST_API_KEY, apiSecret: "forged", sub: "1" });
     await expect(api.auth.tokenExchange({ shop: TEST_SHOP, sessionToken: bad, requestedTokenType: RequestedTokenType.OfflineAccessToken })).rejects.toThrow();
   });
 });
