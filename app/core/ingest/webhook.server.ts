@@ -25,6 +25,7 @@
 // better-sqlite3 adapter runs them on the same connection).
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { env } from "../../env.server";
+import { readLimited } from "../http/read-limited";
 import prisma, { isUniqueViolation } from "../../db.server";
 import { queue } from "../../jobs/index.server";
 import { requestLogger } from "../../logger.server";
@@ -36,31 +37,6 @@ export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 
 const ok = () => new Response(null, { status: 200 });
 const tooLarge = () => new Response("Payload Too Large", { status: 413 });
-
-/** Reads at most `limit` bytes; null when the body is larger. */
-async function readLimited(request: Request, limit: number): Promise<Uint8Array | null> {
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => undefined);
-      return null;
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    body.set(c, at);
-    at += c.byteLength;
-  }
-  return body;
-}
 
 const REQUIRED_HEADERS = ["x-shopify-topic", "x-shopify-shop-domain", "x-shopify-api-version", "x-shopify-webhook-id"];
 
@@ -100,8 +76,6 @@ export interface WebhookOptions {
 export async function handleWebhook(request: Request, options: WebhookOptions): Promise<Response> {
   const started = performance.now();
   if (request.method !== "POST") return new Response(null, { status: 405 });
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (Number.isFinite(declared) && declared > MAX_WEBHOOK_BYTES) return tooLarge();
   const body = await readLimited(request, MAX_WEBHOOK_BYTES);
   if (body === null) return tooLarge();
 

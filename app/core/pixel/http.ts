@@ -1,4 +1,5 @@
 // HTTP pieces of the pixel endpoint that need no database: CORS and a size-capped body.
+import { readLimited } from "../http/read-limited";
 
 /**
  * Pixels run in a sandbox whose origin is opaque ("null") or Shopify's CDN, and
@@ -24,33 +25,14 @@ export function preflight(): Response {
 
 export type BodyResult = { ok: true; text: string } | { ok: false; reason: "too_large" | "unreadable" };
 
-/** Reads at most `limit` bytes of the body; stops reading as soon as it is larger. */
+/** Reads at most `limit` bytes of the body (stops as soon as it is larger) and decodes it as UTF-8. */
 export async function readBodyLimited(request: Request, limit: number): Promise<BodyResult> {
-  const declared = Number(request.headers.get("content-length") ?? "");
-  if (Number.isFinite(declared) && declared > limit) return { ok: false, reason: "too_large" };
-  if (!request.body) return { ok: true, text: "" };
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
+  let bytes: Uint8Array | null;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel().catch(() => undefined);
-        return { ok: false, reason: "too_large" };
-      }
-      chunks.push(value);
-    }
+    bytes = await readLimited(request, limit);
   } catch {
     return { ok: false, reason: "unreadable" };
   }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  if (bytes === null) return { ok: false, reason: "too_large" };
   return { ok: true, text: new TextDecoder().decode(bytes) };
 }
