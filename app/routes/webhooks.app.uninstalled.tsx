@@ -2,6 +2,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { handleWebhook } from "~/core/ingest/webhook.server";
 
-const TOPICS = ["app/uninstalled"] as const;
+/** The topics shopify.app.toml routes here (tests/unit/config.test.ts checks it). */
+export const TOPICS_SERVED = ["app/uninstalled"] as const;
 
-export const action = ({ request }: ActionFunctionArgs) => handleWebhook(request, { topics: TOPICS });
+export const action = ({ request }: ActionFunctionArgs) => handleWebhook(request, { topics: TOPICS_SERVED });
