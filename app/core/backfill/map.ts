@@ -3,7 +3,7 @@
 // Values are normalized to what the REST webhooks carry (lowercase statuses).
 import { toMinorUnits } from "../ingest/money";
 import type { CustomerRecord, LineItemRecord, OrderRecord, ProductRecord, RefundRecord, VariantRecord } from "../ingest/records";
-import { shopifyIdOf } from "../ingest/records";
+import { shopifyIdOf, storedEmail } from "../ingest/records";
 import type { z } from "zod";
 import { gidType, JsonlFormatError, type JsonlGroup } from "./jsonl";
 import { zCollection, zCustomer, zLineItem, zOrder, zProduct, zVariant, type GqlCollection, type GqlCustomer, type GqlLineItem, type GqlOrder, type GqlProduct, type GqlVariant } from "./queries";
@@ -50,7 +50,7 @@ export function customerRecord(c: GqlCustomer): CustomerRecord {
   const consent = c.emailMarketingConsent;
   return {
     shopifyId: shopifyIdOf(c.id),
-    email: c.email,
+    email: storedEmail(c.email),
     firstName: c.firstName,
     lastName: c.lastName,
     phone: c.phone,
@@ -105,9 +105,9 @@ export function orderRecord(o: GqlOrder, lines: GqlLineItem[]): OrderRecord {
   return {
     shopifyId: orderId,
     name: o.name,
-    email: o.email,
+    email: storedEmail(o.email),
     customer: o.customer
-      ? { shopifyId: shopifyIdOf(o.customer.id), email: o.customer.email, firstName: o.customer.firstName, lastName: o.customer.lastName, phone: o.customer.phone }
+      ? { shopifyId: shopifyIdOf(o.customer.id), email: storedEmail(o.customer.email), firstName: o.customer.firstName, lastName: o.customer.lastName, phone: o.customer.phone }
       : null,
     currency: shop.currencyCode,
     totalPrice: minor(shop),
@@ -122,8 +122,7 @@ export function orderRecord(o: GqlOrder, lines: GqlLineItem[]): OrderRecord {
     referringSite: visit?.referrerUrl ?? null,
     sourceName: o.sourceName,
     // Not exposed by the Admin GraphQL Order object; the webhooks fill them.
-    checkoutToken: null,
-    cartToken: null,
+    // The Admin API does not expose them: left out, so a webhook's stored tokens are kept.
     financialStatus: lower(o.displayFinancialStatus),
     fulfillmentStatus: fulfillment ? (fulfillment in FULFILLMENT ? FULFILLMENT[fulfillment]! : fulfillment.toLowerCase()) : null,
     test: o.test,

@@ -16,6 +16,7 @@ import type {
   VariantRecord,
 } from "./records";
 import type { CheckoutPayload, CustomerPayload, EmbeddedCustomerPayload, OrderPayload, ProductPayload, RefundPayload } from "./schemas";
+import { storedEmail as emailOf } from "./records";
 
 type Amount = string | number;
 type MoneySet = { shop_money: { amount: Amount; currency_code: string }; presentment_money?: { amount: Amount; currency_code: string } | null } | null | undefined;
@@ -61,7 +62,7 @@ export function mapCustomer(p: CustomerPayload): CustomerRecord {
   const a = p.default_address;
   return {
     shopifyId: p.id,
-    email: p.email,
+    email: emailOf(p.email),
     firstName: p.first_name,
     lastName: p.last_name,
     phone: p.phone,
@@ -81,7 +82,7 @@ export function mapEmbeddedCustomer(p: EmbeddedCustomerPayload): EmbeddedCustome
   const consent = mapConsent(p.email_marketing_consent);
   return {
     shopifyId: p.id,
-    email: p.email,
+    email: emailOf(p.email),
     firstName: p.first_name,
     lastName: p.last_name,
     phone: p.phone,
@@ -137,7 +138,7 @@ export function mapOrder(p: OrderPayload): OrderRecord {
   return {
     shopifyId: p.id,
     name: p.name ?? "",
-    email: p.email ?? p.contact_email,
+    email: emailOf(p.email ?? p.contact_email),
     customer: p.customer ? mapEmbeddedCustomer(p.customer) : null,
     currency,
     totalPrice: shopMoney(p.total_price_set, p.total_price, currency),
@@ -173,7 +174,7 @@ export function mapCheckout(p: CheckoutPayload): CheckoutRecord {
     shopifyId: p.id,
     token: p.token,
     cartToken: p.cart_token,
-    email: p.email ?? p.customer?.email ?? null,
+    email: emailOf(p.email ?? p.customer?.email),
     customer: p.customer ? mapEmbeddedCustomer(p.customer) : null,
     abandonedCheckoutUrl: p.abandoned_checkout_url,
     currency,

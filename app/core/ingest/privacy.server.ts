@@ -47,16 +47,39 @@ function emailVariants(email: string | null): string[] {
 export async function eraseCustomer(db: Db, shopId: string, customerShopifyId: string): Promise<{ customerId: string }> {
   return inTransaction(db, async (tx) => {
     const now = new Date();
+    const key = { shopId_shopifyId: { shopId, shopifyId: customerShopifyId } };
+    const before = await tx.customer.findUnique({ where: key, select: { email: true } });
     const row = await tx.customer.upsert({
-      where: { shopId_shopifyId: { shopId, shopifyId: customerShopifyId } },
+      where: key,
       create: { shopId, shopifyId: customerShopifyId, deletedAt: now },
       update: { ...ERASED_PERSON, deletedAt: now },
       select: { id: true },
     });
     await tx.order.updateMany({ where: { shopId, customerId: row.id }, data: { email: null } });
     await tx.checkout.updateMany({ where: { shopId, customerId: row.id }, data: { email: null } });
+    await eraseBrowsing(tx, shopId, [row.id], before?.email ? [before.email] : []);
+    await deleteJobsMentioning(tx, shopId, [row.id, ...(before?.email ? [before.email] : [])]);
     return { customerId: row.id };
   });
+}
+
+/**
+ * A person's browsing is personal data: the events of browsers linked to them
+ * (by customer, or by the hash of an email they gave at checkout) go, with the links.
+ */
+async function eraseBrowsing(tx: Tx, shopId: string, customerIds: string[], emails: string[]): Promise<number> {
+  const identityOr = [
+    ...(customerIds.length > 0 ? [{ customerId: { in: customerIds } }] : []),
+    ...emails.map((email) => ({ emailHash: browserEmailHash(shopId, email) })),
+  ];
+  if (identityOr.length === 0) return 0;
+  const browsers = await tx.browserIdentity.findMany({ where: { shopId, OR: identityOr }, select: { browserId: true } });
+  const eventOr = [
+    ...(customerIds.length > 0 ? [{ customerId: { in: customerIds } }] : []),
+    ...(browsers.length > 0 ? [{ browserId: { in: browsers.map((b) => b.browserId) } }] : []),
+  ];
+  if (eventOr.length > 0) await tx.browseEvent.deleteMany({ where: { shopId, OR: eventOr } });
+  return (await tx.browserIdentity.deleteMany({ where: { shopId, OR: identityOr } })).count;
 }
 
 export interface RedactCounts {
@@ -119,25 +142,14 @@ export async function redactCustomer(db: Db, shopId: string, rec: CustomerRedact
       ...(rec.ordersToRedact.length > 0 ? [{ shopifyId: { in: rec.ordersToRedact } }] : []),
       ...byEmail,
     ];
-    const orders = orderOr.length > 0 ? await tx.order.updateMany({ where: { shopId, OR: orderOr }, data: { email: null } }) : { count: 0 };
+    const orders = orderOr.length > 0 ? await tx.order.updateMany({ where: { shopId, OR: orderOr }, data: { email: null, redactedAt: now } }) : { count: 0 };
     const checkoutOr = [
       ...(ids.length > 0 ? [{ customerId: { in: ids } }] : []),
       ...(rec.customerShopifyId ? [{ shopifyCustomerId: rec.customerShopifyId }] : []),
       ...byEmail,
     ];
-    const checkouts = checkoutOr.length > 0 ? await tx.checkout.updateMany({ where: { shopId, OR: checkoutOr }, data: { email: null } }) : { count: 0 };
-    const identityOr = [
-      ...(ids.length > 0 ? [{ customerId: { in: ids } }] : []),
-      ...(rec.email ? [{ emailHash: browserEmailHash(shopId, rec.email) }] : []),
-    ];
-    // Their browsing is personal data too: the events of their browsers go, with the links.
-    const browsers = identityOr.length > 0 ? await tx.browserIdentity.findMany({ where: { shopId, OR: identityOr }, select: { browserId: true } }) : [];
-    const eventOr = [
-      ...(ids.length > 0 ? [{ customerId: { in: ids } }] : []),
-      ...(browsers.length > 0 ? [{ browserId: { in: browsers.map((b) => b.browserId) } }] : []),
-    ];
-    if (eventOr.length > 0) await tx.browseEvent.deleteMany({ where: { shopId, OR: eventOr } });
-    const identities = identityOr.length > 0 ? await tx.browserIdentity.deleteMany({ where: { shopId, OR: identityOr } }) : { count: 0 };
+    const checkouts = checkoutOr.length > 0 ? await tx.checkout.updateMany({ where: { shopId, OR: checkoutOr }, data: { email: null, redactedAt: now } }) : { count: 0 };
+    const identities = await eraseBrowsing(tx, shopId, ids, rec.email ? [rec.email] : []);
     const needles = [
       ...emails,
       ...(rec.email ? [browserEmailHash(shopId, rec.email)] : []),
@@ -146,7 +158,7 @@ export async function redactCustomer(db: Db, shopId: string, rec: CustomerRedact
       ...(rec.customerShopifyId ? [`gid://shopify/Customer/${rec.customerShopifyId}`] : []),
     ];
     const jobs = await deleteJobsMentioning(tx, shopId, needles);
-    return { customers: customers.count, orders: orders.count, checkouts: checkouts.count, browserIdentities: identities.count, jobs };
+    return { customers: customers.count, orders: orders.count, checkouts: checkouts.count, browserIdentities: identities, jobs };
   });
 }
 

@@ -89,8 +89,9 @@ export interface OrderRecord {
   landingSite: string | null;
   referringSite: string | null;
   sourceName: string | null;
-  checkoutToken: string | null;
-  cartToken: string | null;
+  /** Left out (the Admin API backfill) = keep what a webhook stored. */
+  checkoutToken?: string | null;
+  cartToken?: string | null;
   financialStatus: string | null;
   fulfillmentStatus: string | null;
   test: boolean;
@@ -218,4 +219,11 @@ export function refundedTotal(refunds: readonly Pick<RefundRecord, "amount">[]):
 /** The normalized form used for matching emails (and for BrowserIdentity.emailHash). */
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
+}
+
+/** Emails are stored trimmed and lower-cased (webhooks and backfill alike), so every lookup (redact, pixel links) matches. */
+export function storedEmail(value: string | null | undefined): string | null {
+  if (!value) return null;
+  const email = normalizeEmail(value);
+  return email === "" ? null : email;
 }

@@ -299,12 +299,12 @@ export async function upsertOrder(
   return inTransaction(db, async (tx) => {
     const customer = rec.customer ? await ensureCustomer(tx, shopId, rec.customer) : null;
     const key = { shopId_shopifyId: { shopId, shopifyId: rec.shopifyId } };
-    const existing = await tx.order.findUnique({ where: key, select: { id: true, shopifyUpdatedAt: true } });
+    const existing = await tx.order.findUnique({ where: key, select: { id: true, shopifyUpdatedAt: true, redactedAt: true } });
     const data = {
       name: rec.name,
       customerId: customer?.id ?? null,
       shopifyCustomerId: rec.customer?.shopifyId ?? null,
-      email: customer?.erased ? null : rec.email,
+      email: customer?.erased || existing?.redactedAt ? null : rec.email,
       currency: rec.currency,
       totalPrice: rec.totalPrice,
       subtotalPrice: rec.subtotalPrice,
@@ -403,7 +403,7 @@ export async function upsertCheckout(db: Db, shopId: string, rec: CheckoutRecord
     const customer = rec.customer ? await ensureCustomer(tx, shopId, rec.customer) : null;
     const existing = await tx.checkout.findUnique({
       where: { shopId_token: { shopId, token: rec.token } },
-      select: { id: true, shopifyUpdatedAt: true, completedAt: true },
+      select: { id: true, shopifyUpdatedAt: true, completedAt: true, redactedAt: true },
     });
     if (existing && !isNewer(existing.shopifyUpdatedAt, rec.updatedAt)) return { outcome: "stale", id: existing.id };
     // An order that already arrived with this checkout token completes it (out-of-order safe).
@@ -415,7 +415,7 @@ export async function upsertCheckout(db: Db, shopId: string, rec: CheckoutRecord
     const data = {
       shopifyId: rec.shopifyId,
       cartToken: rec.cartToken,
-      email: customer?.erased ? null : rec.email,
+      email: customer?.erased || existing?.redactedAt ? null : rec.email,
       customerId: customer?.id ?? null,
       shopifyCustomerId: rec.customer?.shopifyId ?? null,
       abandonedCheckoutUrl: rec.abandonedCheckoutUrl,

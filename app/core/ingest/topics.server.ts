@@ -65,7 +65,7 @@ const customer = topic(zCustomerPayload, async (tx, data, { shop }) => {
   const record = mapCustomer(data);
   const written = await upsertCustomer(tx, shop, record);
   // Browsers that gave this email at checkout before the customer existed are theirs now.
-  if (written.outcome !== "stale" && record.email) {
+  if ((written.outcome === "created" || written.outcome === "updated") && record.email) {
     await linkPendingBrowsers(tx, shop, { id: written.id, email: record.email }, env.SHOPIFY_API_SECRET);
   }
   return fromWrite(written.outcome);

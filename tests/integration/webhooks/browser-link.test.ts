@@ -1,6 +1,6 @@
 // The pixel and the webhooks meet here: a guest who gave their email at checkout
 // becomes a customer later, and their earlier browsing becomes theirs.
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { action as pixel } from "~/routes/pixel.events";
 import { TEST_SHOP } from "../../setup/test-config";
@@ -15,6 +15,12 @@ function event(id: string, name: string, data: Record<string, unknown>) {
     context: { document: { location: { href: `https://${TEST_SHOP}/products/hat` } } }, data,
   };
 }
+
+beforeEach(async () => {
+  await prisma.job.deleteMany();
+  await prisma.webhookReceipt.deleteMany();
+  await prisma.shop.deleteMany();
+});
 
 describe("customers/create links browsers that checked out with that email", () => {
   it("attaches the guest's earlier browsing to the new customer", async () => {
@@ -38,5 +44,20 @@ describe("customers/create links browsers that checked out with that email", () 
     expect(events.every((e) => e.customerId === ada.id)).toBe(true);
     const identity = await prisma.browserIdentity.findFirstOrThrow({ where: { shopId: TEST_SHOP, browserId: "browser-ada" } });
     expect(identity).toMatchObject({ customerId: ada.id, emailHash: null });
+  });
+
+  it("customers/delete erases the customer's browsing, browser links and queued jobs", async () => {
+    await prisma.shop.create({ data: { id: TEST_SHOP } });
+    expect((await send({ topic: "customers/create", body: fixture("customers-create") })).status).toBe(200);
+    const batch = { shop: TEST_SHOP, identity: { customerId: "7301245190178" }, events: [event("e9", "page_viewed", {})] };
+    expect((await pixel({ request: pixelRequest(batch), params: {}, context: {} })).status).toBe(200);
+    const { queue } = await import("~/jobs/index.server");
+    await queue.enqueue("email.send", { to: EMAIL }, { shopId: TEST_SHOP });
+    expect(await prisma.browseEvent.count({ where: { customerId: { not: null } } })).toBe(1);
+
+    expect((await send({ topic: "customers/delete", body: { id: 7301245190178 } })).status).toBe(200);
+    expect(await prisma.browseEvent.count()).toBe(0);
+    expect(await prisma.browserIdentity.count()).toBe(0);
+    expect(await prisma.job.count({ where: { shopId: TEST_SHOP } })).toBe(0);
   });
 });

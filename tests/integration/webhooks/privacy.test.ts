@@ -109,6 +109,17 @@ describe("customers/redact", () => {
 
     // A late redelivery of an order for the redacted customer stores no email.
     await send({ topic: "orders/updated", body: order(101, { updated_at: "2026-04-01T00:00:00Z" }) });
+    // Nor does a late redelivery of her guest order (named in orders_to_redact), nor of her checkout.
+    await send({ topic: "orders/updated", body: order(5890321432610, { customer: null, updated_at: "2026-04-02T00:00:00Z" }) });
+    const co = fixture<Json>("checkouts-create");
+    await send({ topic: "checkouts/update", body: { ...co, customer: null, updated_at: "2026-04-03T00:00:00Z" } });
+    expect(await tablesMentioning(ADA)).toEqual([]);
+  });
+
+  it("matches the customer's email whatever its case or spacing", async () => {
+    await send({ topic: "orders/create", body: order(201, { customer: null, email: " Ada.Lovelace@Example.COM ", contact_email: null }) });
+    expect((await prisma.order.findFirstOrThrow({ where: { shopifyId: "201" } })).email).toBe(ADA);
+    await send({ topic: "customers/redact", body: { ...fixture<Json>("customers-redact"), orders_to_redact: [] } });
     expect(await tablesMentioning(ADA)).toEqual([]);
   });
 
