@@ -2,14 +2,9 @@
 // as Shopify's token-exchange endpoint does. Tokens are minted by the app's own
 // mintSessionToken (app/core/shopify/session-token.ts).
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { mintSessionToken, type SessionTokenClaims } from "../../../app/core/shopify/session-token";
+import type { SessionTokenClaims } from "../../../app/core/shopify/session-token";
 
 export type { SessionTokenClaims };
-
-/** A session token for `dest` (a shop domain) and `aud` (an API key): mintSessionToken's, signed with `secret`. */
-export function signSessionToken(claims: { dest: string; aud: string; sub?: string }, secret: string): string {
-  return mintSessionToken({ shop: claims.dest.replace(/^https?:\/\//, ""), apiKey: claims.aud, apiSecret: secret, sub: claims.sub });
-}
 
 export type VerifyResult = { ok: true; claims: SessionTokenClaims; shop: string } | { ok: false; reason: string };
 

@@ -3,7 +3,8 @@
 // onInstalled, the pixel, and the backfill queued once and run by the queue
 // with the stored offline session.
 import { afterAll, describe, expect, it } from "vitest";
-import { sampleStore, signSessionToken, startFakeShopify, type FakeStore } from "../../fakes/shopify-admin";
+import { sampleStore, startFakeShopify, type FakeStore } from "../../fakes/shopify-admin";
+import { mintSessionToken } from "~/core/shopify/session-token";
 import { TEST_API_KEY, TEST_API_SECRET, TEST_APP_URL } from "../../setup/test-config";
 
 const shop = "install-shop.myshopify.com";
@@ -32,7 +33,7 @@ afterAll(() => fake.close());
 
 describe("install", () => {
   it("refuses a forged session token: no exchange, no session, no shop", async () => {
-    const forged = signSessionToken({ dest: shop, aud: TEST_API_KEY }, "not-the-secret");
+    const forged = mintSessionToken({ shop, apiKey: TEST_API_KEY, apiSecret: "not-the-secret" });
     const thrown = await authenticate.admin(appRequest(forged)).catch((e: unknown) => e);
     expect(thrown).toBeInstanceOf(Response);
     expect((thrown as Response).status).toBe(401);
@@ -41,7 +42,7 @@ describe("install", () => {
   });
 
   it("exchanges the token, stores the shop, activates the pixel and queues the backfill once", async () => {
-    const token = signSessionToken({ dest: shop, aud: TEST_API_KEY }, TEST_API_SECRET);
+    const token = mintSessionToken({ shop, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET });
     const { session } = await authenticate.admin(appRequest(token)).catch(async (e: unknown) => {
       throw new Error(`authenticate.admin failed: ${e instanceof Response ? e.status : String(e)}; fake saw ${JSON.stringify(fake.state.requests)}`);
     });
@@ -75,7 +76,7 @@ describe("install", () => {
 
   it("does not fail the first load when the pixel cannot be activated; the next install retries it", async () => {
     fake.failRequests({ nth: 1, match: "webPixelCreate", status: 500 });
-    const token = signSessionToken({ dest: flaky, aud: TEST_API_KEY }, TEST_API_SECRET);
+    const token = mintSessionToken({ shop: flaky, apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET });
     const { session } = await authenticate.admin(appRequest(token));
     expect(session.shop).toBe(flaky);
     const status = await installStatus(flaky);
