@@ -58,16 +58,15 @@ export function mapConsent(
   };
 }
 
+function person(p: EmbeddedCustomerPayload) {
+  return { shopifyId: p.id, email: emailOf(p.email), firstName: p.first_name, lastName: p.last_name, phone: p.phone, state: p.state };
+}
+
 export function mapCustomer(p: CustomerPayload): CustomerRecord {
   const a = p.default_address;
   return {
-    shopifyId: p.id,
-    email: emailOf(p.email),
-    firstName: p.first_name,
-    lastName: p.last_name,
-    phone: p.phone,
+    ...person(p),
     tags: splitTags(p.tags),
-    state: p.state,
     countryCode: a?.country_code ?? null,
     province: a?.province ?? null,
     city: a?.city ?? null,
@@ -81,12 +80,7 @@ export function mapCustomer(p: CustomerPayload): CustomerRecord {
 export function mapEmbeddedCustomer(p: EmbeddedCustomerPayload): EmbeddedCustomerRecord {
   const consent = mapConsent(p.email_marketing_consent);
   return {
-    shopifyId: p.id,
-    email: emailOf(p.email),
-    firstName: p.first_name,
-    lastName: p.last_name,
-    phone: p.phone,
-    state: p.state,
+    ...person(p),
     createdAt: p.created_at,
     ...(consent ? { emailConsent: consent } : {}),
   };

@@ -37,13 +37,17 @@ const zAddress = z.object({
   zip: zText,
 });
 
-export const zCustomerPayload = z.object({
+/** The person fields every customer object carries (customers/* and the one inside orders). */
+const zPerson = z.object({
   id: zId,
   email: zText,
   first_name: zText,
   last_name: zText,
   phone: zText,
   state: zText,
+});
+
+export const zCustomerPayload = zPerson.extend({
   tags: z.union([z.string(), z.array(z.string())]).nullish(),
   email_marketing_consent: zConsent.nullish(),
   accepts_marketing: z.boolean().nullish(),
@@ -99,13 +103,7 @@ export const zRefundPayload = z.object({
 });
 export type RefundPayload = z.output<typeof zRefundPayload>;
 
-const zEmbeddedCustomer = z.object({
-  id: zId,
-  email: zText,
-  first_name: zText,
-  last_name: zText,
-  phone: zText,
-  state: zText,
+const zEmbeddedCustomer = zPerson.extend({
   email_marketing_consent: zConsent.nullish(),
   created_at: zOptDate,
 });
