@@ -302,6 +302,93 @@ CREATE TABLE "RedactedShop" (
     "redactedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
 
+-- CreateTable
+CREATE TABLE "CustomerProfile" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shopId" TEXT NOT NULL,
+    "customerId" TEXT NOT NULL,
+    "firstOrderAt" DATETIME,
+    "lastOrderAt" DATETIME,
+    "orderCount" INTEGER NOT NULL DEFAULT 0,
+    "totalSpent" INTEGER NOT NULL DEFAULT 0,
+    "averageOrderValue" INTEGER NOT NULL DEFAULT 0,
+    "avgDaysBetweenOrders" REAL,
+    "refundedAmount" INTEGER NOT NULL DEFAULT 0,
+    "refundCount" INTEGER NOT NULL DEFAULT 0,
+    "productIds" JSONB,
+    "categories" JSONB,
+    "lastViewedAt" DATETIME,
+    "views30d" INTEGER NOT NULL DEFAULT 0,
+    "recencyScore" INTEGER,
+    "frequencyScore" INTEGER,
+    "monetaryScore" INTEGER,
+    "pAlive" REAL,
+    "churnRisk" TEXT,
+    "expectedOrders30" REAL,
+    "expectedOrders90" REAL,
+    "expectedOrders365" REAL,
+    "nextOrderAt" DATETIME,
+    "predictedClv12m" INTEGER,
+    "lifecycleStage" TEXT,
+    "computedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "CustomerProfile_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "CustomerProfile_customerId_fkey" FOREIGN KEY ("customerId") REFERENCES "Customer" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "Segment" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shopId" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "definition" JSONB NOT NULL,
+    "description" TEXT NOT NULL DEFAULT '',
+    "size" INTEGER NOT NULL DEFAULT 0,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "Segment_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "SegmentMembership" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shopId" TEXT NOT NULL,
+    "segmentId" TEXT NOT NULL,
+    "customerId" TEXT NOT NULL,
+    "enteredAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "SegmentMembership_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "SegmentMembership_segmentId_fkey" FOREIGN KEY ("segmentId") REFERENCES "Segment" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "SegmentMembership_customerId_fkey" FOREIGN KEY ("customerId") REFERENCES "Customer" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "SegmentTransition" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shopId" TEXT NOT NULL,
+    "segmentId" TEXT NOT NULL,
+    "customerId" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "SegmentTransition_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "SegmentTransition_segmentId_fkey" FOREIGN KEY ("segmentId") REFERENCES "Segment" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "ModelFit" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shopId" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "status" TEXT NOT NULL,
+    "reason" TEXT,
+    "params" JSONB,
+    "logLikelihood" REAL,
+    "customers" INTEGER NOT NULL DEFAULT 0,
+    "ordersAtFit" INTEGER NOT NULL DEFAULT 0,
+    "fittedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "ModelFit_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
 -- CreateIndex
 CREATE INDEX "Session_shop_idx" ON "Session"("shop");
 
@@ -400,4 +487,34 @@ CREATE INDEX "Job_status_runAt_idx" ON "Job"("status", "runAt");
 
 -- CreateIndex
 CREATE INDEX "Job_shopId_status_idx" ON "Job"("shopId", "status");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "CustomerProfile_customerId_key" ON "CustomerProfile"("customerId");
+
+-- CreateIndex
+CREATE INDEX "CustomerProfile_shopId_lastOrderAt_idx" ON "CustomerProfile"("shopId", "lastOrderAt");
+
+-- CreateIndex
+CREATE INDEX "CustomerProfile_shopId_lifecycleStage_idx" ON "CustomerProfile"("shopId", "lifecycleStage");
+
+-- CreateIndex
+CREATE INDEX "CustomerProfile_shopId_predictedClv12m_idx" ON "CustomerProfile"("shopId", "predictedClv12m");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Segment_shopId_key_key" ON "Segment"("shopId", "key");
+
+-- CreateIndex
+CREATE INDEX "SegmentMembership_shopId_customerId_idx" ON "SegmentMembership"("shopId", "customerId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "SegmentMembership_segmentId_customerId_key" ON "SegmentMembership"("segmentId", "customerId");
+
+-- CreateIndex
+CREATE INDEX "SegmentTransition_shopId_segmentId_at_idx" ON "SegmentTransition"("shopId", "segmentId", "at");
+
+-- CreateIndex
+CREATE INDEX "SegmentTransition_shopId_customerId_at_idx" ON "SegmentTransition"("shopId", "customerId", "at");
+
+-- CreateIndex
+CREATE INDEX "ModelFit_shopId_kind_fittedAt_idx" ON "ModelFit"("shopId", "kind", "fittedAt");
 

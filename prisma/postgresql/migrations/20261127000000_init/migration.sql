@@ -319,6 +319,94 @@ CREATE TABLE "RedactedShop" (
     CONSTRAINT "RedactedShop_pkey" PRIMARY KEY ("domainHash")
 );
 
+-- CreateTable
+CREATE TABLE "CustomerProfile" (
+    "id" TEXT NOT NULL,
+    "shopId" TEXT NOT NULL,
+    "customerId" TEXT NOT NULL,
+    "firstOrderAt" TIMESTAMP(3),
+    "lastOrderAt" TIMESTAMP(3),
+    "orderCount" INTEGER NOT NULL DEFAULT 0,
+    "totalSpent" INTEGER NOT NULL DEFAULT 0,
+    "averageOrderValue" INTEGER NOT NULL DEFAULT 0,
+    "avgDaysBetweenOrders" DOUBLE PRECISION,
+    "refundedAmount" INTEGER NOT NULL DEFAULT 0,
+    "refundCount" INTEGER NOT NULL DEFAULT 0,
+    "productIds" JSONB,
+    "categories" JSONB,
+    "lastViewedAt" TIMESTAMP(3),
+    "views30d" INTEGER NOT NULL DEFAULT 0,
+    "recencyScore" INTEGER,
+    "frequencyScore" INTEGER,
+    "monetaryScore" INTEGER,
+    "pAlive" DOUBLE PRECISION,
+    "churnRisk" TEXT,
+    "expectedOrders30" DOUBLE PRECISION,
+    "expectedOrders90" DOUBLE PRECISION,
+    "expectedOrders365" DOUBLE PRECISION,
+    "nextOrderAt" TIMESTAMP(3),
+    "predictedClv12m" INTEGER,
+    "lifecycleStage" TEXT,
+    "computedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "CustomerProfile_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "Segment" (
+    "id" TEXT NOT NULL,
+    "shopId" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "definition" JSONB NOT NULL,
+    "description" TEXT NOT NULL DEFAULT '',
+    "size" INTEGER NOT NULL DEFAULT 0,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "Segment_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "SegmentMembership" (
+    "id" TEXT NOT NULL,
+    "shopId" TEXT NOT NULL,
+    "segmentId" TEXT NOT NULL,
+    "customerId" TEXT NOT NULL,
+    "enteredAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "SegmentMembership_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "SegmentTransition" (
+    "id" TEXT NOT NULL,
+    "shopId" TEXT NOT NULL,
+    "segmentId" TEXT NOT NULL,
+    "customerId" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "SegmentTransition_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "ModelFit" (
+    "id" TEXT NOT NULL,
+    "shopId" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "status" TEXT NOT NULL,
+    "reason" TEXT,
+    "params" JSONB,
+    "logLikelihood" DOUBLE PRECISION,
+    "customers" INTEGER NOT NULL DEFAULT 0,
+    "ordersAtFit" INTEGER NOT NULL DEFAULT 0,
+    "fittedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "ModelFit_pkey" PRIMARY KEY ("id")
+);
+
 -- CreateIndex
 CREATE INDEX "Session_shop_idx" ON "Session"("shop");
 
@@ -418,6 +506,36 @@ CREATE INDEX "Job_status_runAt_idx" ON "Job"("status", "runAt");
 -- CreateIndex
 CREATE INDEX "Job_shopId_status_idx" ON "Job"("shopId", "status");
 
+-- CreateIndex
+CREATE UNIQUE INDEX "CustomerProfile_customerId_key" ON "CustomerProfile"("customerId");
+
+-- CreateIndex
+CREATE INDEX "CustomerProfile_shopId_lastOrderAt_idx" ON "CustomerProfile"("shopId", "lastOrderAt");
+
+-- CreateIndex
+CREATE INDEX "CustomerProfile_shopId_lifecycleStage_idx" ON "CustomerProfile"("shopId", "lifecycleStage");
+
+-- CreateIndex
+CREATE INDEX "CustomerProfile_shopId_predictedClv12m_idx" ON "CustomerProfile"("shopId", "predictedClv12m");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Segment_shopId_key_key" ON "Segment"("shopId", "key");
+
+-- CreateIndex
+CREATE INDEX "SegmentMembership_shopId_customerId_idx" ON "SegmentMembership"("shopId", "customerId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "SegmentMembership_segmentId_customerId_key" ON "SegmentMembership"("segmentId", "customerId");
+
+-- CreateIndex
+CREATE INDEX "SegmentTransition_shopId_segmentId_at_idx" ON "SegmentTransition"("shopId", "segmentId", "at");
+
+-- CreateIndex
+CREATE INDEX "SegmentTransition_shopId_customerId_at_idx" ON "SegmentTransition"("shopId", "customerId", "at");
+
+-- CreateIndex
+CREATE INDEX "ModelFit_shopId_kind_fittedAt_idx" ON "ModelFit"("shopId", "kind", "fittedAt");
+
 -- AddForeignKey
 ALTER TABLE "Customer" ADD CONSTRAINT "Customer_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
@@ -471,4 +589,31 @@ ALTER TABLE "BrowserIdentity" ADD CONSTRAINT "BrowserIdentity_customerId_fkey" F
 
 -- AddForeignKey
 ALTER TABLE "BackfillRun" ADD CONSTRAINT "BackfillRun_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "CustomerProfile" ADD CONSTRAINT "CustomerProfile_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "CustomerProfile" ADD CONSTRAINT "CustomerProfile_customerId_fkey" FOREIGN KEY ("customerId") REFERENCES "Customer"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Segment" ADD CONSTRAINT "Segment_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "SegmentMembership" ADD CONSTRAINT "SegmentMembership_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "SegmentMembership" ADD CONSTRAINT "SegmentMembership_segmentId_fkey" FOREIGN KEY ("segmentId") REFERENCES "Segment"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "SegmentMembership" ADD CONSTRAINT "SegmentMembership_customerId_fkey" FOREIGN KEY ("customerId") REFERENCES "Customer"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "SegmentTransition" ADD CONSTRAINT "SegmentTransition_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "SegmentTransition" ADD CONSTRAINT "SegmentTransition_segmentId_fkey" FOREIGN KEY ("segmentId") REFERENCES "Segment"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "ModelFit" ADD CONSTRAINT "ModelFit_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
