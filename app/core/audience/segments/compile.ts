@@ -16,20 +16,20 @@
 // `id IN (<that page's matches>)`. Memory stays bounded by the page size, the
 // results are the same on SQLite and PostgreSQL, and no raw SQL is needed. A rule
 // without page conditions runs as one query.
-import { assertUnreachable, conditionsOf, type Condition, type ProductTarget, type Rule, type RuleNode } from "./rule";
+import { assertUnreachable, conditionsOf, type Condition, type ProfileField, type ProductTarget, type Rule, type RuleNode } from "./rule";
 
 const DAY_MS = 86_400_000;
 
 // A structural subset of Prisma.CustomerWhereInput (app/core may not import Prisma;
 // segments.server.ts assigns it to the Prisma type, so the compiler checks the match).
-type Comparable<T> = { equals?: T; not?: T | null; gt?: T; gte?: T; lt?: T; lte?: T; in?: T[]; notIn?: T[] };
-type NumberFilter = Comparable<number>;
-type DateFilter = Comparable<Date>;
-export type ProfileWhere = {
-  AND?: ProfileWhere[];
-  OR?: ProfileWhere[];
-  [field: string]: NumberFilter | DateFilter | Comparable<string> | ProfileWhere[] | undefined;
-};
+type NumberFilter = { equals?: number; gt?: number; gte?: number; lt?: number; lte?: number };
+type DateFilter = { gt?: Date; gte?: Date; lt?: Date; lte?: Date; in?: Date[] };
+type TextFilter = { in?: string[]; notIn?: string[]; not?: null };
+type NumberColumn = Exclude<ProfileField, "daysSinceLastOrder" | "daysSinceFirstOrder">;
+type DateColumn = "lastOrderAt" | "firstOrderAt";
+export type ProfileWhere = { AND?: ProfileWhere[]; OR?: ProfileWhere[] } & { [K in NumberColumn]?: NumberFilter } & {
+  [K in DateColumn]?: DateFilter;
+} & { churnRisk?: TextFilter; lifecycleStage?: TextFilter };
 export type LineItemWhere = { productShopifyId?: { in: string[] } };
 export type OrderWhere = {
   shopId?: string;
@@ -154,7 +154,7 @@ function compileCondition(c: Condition, key: string, ctx: CompileContext): Custo
     case "lifecycleStage":
       return {
         profile: {
-          is: c.op === "in" ? { [c.type]: { in: [...c.values] } } : { AND: [{ [c.type]: { not: null } }, { [c.type]: { notIn: [...c.values] } }] },
+          is: c.op === "in" ? text(c.type, { in: [...c.values] }) : { AND: [text(c.type, { not: null }), text(c.type, { notIn: [...c.values] })] },
         },
       };
     case "emailConsent":
@@ -179,6 +179,11 @@ function compileCondition(c: Condition, key: string, ctx: CompileContext): Custo
   }
 }
 
+// One-column profile filters (a computed key alone would widen to an index signature).
+const text = (column: "churnRisk" | "lifecycleStage", filter: TextFilter) => ({ [column]: filter }) as ProfileWhere;
+const num = (column: NumberColumn, filter: NumberFilter) => ({ [column]: filter }) as ProfileWhere;
+const date = (column: DateColumn, filter: DateFilter) => ({ [column]: filter }) as ProfileWhere;
+
 const DAY_COLUMNS = { daysSinceLastOrder: "lastOrderAt", daysSinceFirstOrder: "firstOrderAt" } as const;
 
 /**
@@ -194,19 +199,19 @@ function profileWhere(c: Extract<Condition, { type: "profile" }>, now: Date): Pr
     const atMost = (n: number): DateFilter => ({ gt: daysAgo(now, n + 1) }); // floor(days) <= n
     switch (c.op) {
       case "gte":
-        return { [column]: atLeast(c.value) };
+        return date(column, atLeast(c.value));
       case "gt":
-        return { [column]: atLeast(c.value + 1) };
+        return date(column, atLeast(c.value + 1));
       case "lte":
-        return { [column]: atMost(c.value) };
+        return date(column, atMost(c.value));
       case "lt":
-        return c.value <= 0 ? { [column]: { in: [] } } : { [column]: atMost(c.value - 1) };
+        return c.value <= 0 ? date(column, { in: [] }) : date(column, atMost(c.value - 1));
       case "eq":
-        return { [column]: { ...atLeast(c.value), ...atMost(c.value) } };
+        return date(column, { ...atLeast(c.value), ...atMost(c.value) });
       case "neq":
-        return { OR: [{ [column]: atLeast(c.value + 1) }, { [column]: { gt: daysAgo(now, c.value) } }] };
+        return { OR: [date(column, atLeast(c.value + 1)), date(column, { gt: daysAgo(now, c.value) })] };
       case "between":
-        return { [column]: { ...atLeast(c.value), ...atMost(c.value2 ?? c.value) } };
+        return date(column, { ...atLeast(c.value), ...atMost(c.value2 ?? c.value) });
       default:
         return assertUnreachable(c.op);
     }
@@ -217,13 +222,13 @@ function profileWhere(c: Extract<Condition, { type: "profile" }>, now: Date): Pr
     case "gte":
     case "lt":
     case "lte":
-      return { [f]: { [c.op]: c.value } };
+      return num(f, { [c.op]: c.value });
     case "eq":
-      return { [f]: { equals: c.value } };
-    case "neq":
-      return { AND: [{ [f]: { not: null } }, { [f]: { not: c.value } }] };
+      return num(f, { equals: c.value });
+    case "neq": // either side of the value: a missing value (NULL) matches neither
+      return { OR: [num(f, { lt: c.value }), num(f, { gt: c.value })] };
     case "between":
-      return { [f]: { gte: c.value, lte: c.value2 ?? c.value } };
+      return num(f, { gte: c.value, lte: c.value2 ?? c.value });
     default:
       return assertUnreachable(c.op);
   }

@@ -44,8 +44,12 @@ export function describeCondition(c: Condition, options: DescribeOptions = {}): 
         const phrase = { gt: "more than", gte: "at least", lt: "less than", lte: "at most" }[c.op];
         return `placed their ${event} order ${phrase} ${plural(c.value, "day")} ago`;
       }
-      const phrase = { gt: "over", gte: "at least", lt: "under", lte: "at most", eq: "exactly", neq: "other than", between: "between" }[c.op];
       const value = c.op === "between" ? `${show(c.value)} and ${show(c.value2 ?? c.value)}` : show(c.value);
+      if (c.field === "totalSpent") {
+        const spent = { gt: "more than", gte: "at least", lt: "less than", lte: "at most", eq: "exactly", neq: "other than", between: "between" }[c.op];
+        return `spent ${spent} ${value} in total`;
+      }
+      const phrase = { gt: "above", gte: "of at least", lt: "below", lte: "of at most", eq: "of exactly", neq: "other than", between: "between" }[c.op];
       return `have a ${label} ${phrase} ${value}`;
     }
     case "churnRisk":
@@ -63,13 +67,14 @@ export function describeCondition(c: Condition, options: DescribeOptions = {}): 
       return `${c.op === "did" ? "bought" : "did not buy"} ${describeTarget(c.target)}${within(c.withinDays)}`;
     case "activity": {
       const product = c.productId === undefined ? "" : ` (product ${c.productId})`;
-      const words: Record<typeof c.event, [verb: string, noun: string, none: string]> = {
-        order: ["placed", "order", "placed no orders"],
-        productView: ["viewed products", "time", "viewed no products"],
-        addToCart: ["added to cart", "time", "added nothing to cart"],
+      const words: Record<typeof c.event, [verb: string, noun: string, none: string, some: string]> = {
+        order: ["placed", "order", "placed no orders", "placed an order"],
+        productView: ["viewed products", "time", "viewed no products", "viewed a product"],
+        addToCart: ["added to cart", "time", "added nothing to cart", "added to cart"],
       };
-      const [verb, noun, none] = words[c.event];
+      const [verb, noun, none, some] = words[c.event];
       if (c.count === 0 && c.op !== "atLeast") return `${none}${product}${within(c.withinDays)}`;
+      if (c.count === 1 && c.op === "atLeast") return `${some}${product}${within(c.withinDays)}`;
       const phrase = { atLeast: "at least", atMost: "at most", exactly: "exactly" }[c.op];
       return `${verb}${product} ${phrase} ${plural(c.count, noun)}${within(c.withinDays)}`;
     }
