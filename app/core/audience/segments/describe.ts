@@ -50,7 +50,7 @@ export function describeCondition(c: Condition, options: DescribeOptions = {}): 
         return `spent ${spent} ${value} in total`;
       }
       const phrase = { gt: "above", gte: "of at least", lt: "below", lte: "of at most", eq: "of exactly", neq: "other than", between: "between" }[c.op];
-      return `have a ${label} ${phrase} ${value}`;
+      return `have ${/^[aeiou]/.test(label) ? "an" : "a"} ${label} ${phrase} ${value}`;
     }
     case "churnRisk":
       return `${c.op === "in" ? "have" : "do not have"} a ${list(c.values)} churn risk`;
