@@ -1,12 +1,14 @@
 // The Loopwise command line: `npx loopwise <command> [options]`.
 import path from "node:path";
 import { intOption, parseCommand, UsageError } from "./args";
+import { clvCommand } from "./clv";
 
 type Command = { summary: string; usage: string; run: (argv: string[]) => Promise<number> };
 
 const log = (line: string) => process.stderr.write(line + "\n");
 
 const COMMANDS: Record<string, Command> = {
+  clv: clvCommand,
   demo: {
     summary: "seed the demo shop and serve the admin on 127.0.0.1",
     usage: `Usage: loopwise demo [--headless] [--json] [--port N] [--seed N] [--customers N] [--products N] [--now ISO]
