@@ -21,7 +21,7 @@ import { parseRule, type Condition, type ProductTarget, type Rule } from "./rule
 export const PAGE_SIZE = 1000;
 export const MAX_SAMPLE = 100;
 
-export type SegmentOptions = { db?: Database; now?: Date };
+export type SegmentOptions = { db?: Database; now?: Date; /** customers per page of the page walk (tests use small pages) */ pageSize?: number };
 
 /** A rule that failed validation: `errors` are readable by the merchant. */
 export class SegmentRuleError extends Error {
@@ -40,9 +40,9 @@ function validRule(input: unknown): Rule {
 }
 
 /** A rule ready to query: its product sets resolved, and whether it needs the page walk. */
-type Prepared = { rule: Rule; ctx: CompileContext; pageConditions: Array<{ key: string; condition: Condition }> };
+type Prepared = { rule: Rule; ctx: CompileContext; pageConditions: Array<{ key: string; condition: Condition }>; pageSize: number };
 
-async function prepare(db: Database, shopId: string, input: unknown, now: Date): Promise<Prepared> {
+async function prepare(db: Database, shopId: string, input: unknown, now: Date, pageSize = PAGE_SIZE): Promise<Prepared> {
   const rule = validRule(input);
   const { productTargets, pageConditions } = planRule(rule);
   const productIds = new Map<string, string[]>();
@@ -50,7 +50,7 @@ async function prepare(db: Database, shopId: string, input: unknown, now: Date):
     const sets = await resolveProductTargets(db, shopId, productTargets.map((t) => t.target));
     productTargets.forEach((t, i) => productIds.set(t.key, sets[i]!));
   }
-  return { rule, ctx: { shopId, now, productIds }, pageConditions };
+  return { rule, ctx: { shopId, now, productIds }, pageConditions, pageSize };
 }
 
 /**
@@ -143,7 +143,7 @@ async function countEvents(
  * Pages of the shop's customer ids in id order (keyset: `id > last`). `everyone`
  * includes deleted and erased customers (evaluation must see them leave).
  */
-async function* customerPages(db: Database, shopId: string, everyone = false): AsyncGenerator<string[]> {
+async function* customerPages(db: Database, shopId: string, pageSize: number, everyone = false): AsyncGenerator<string[]> {
   let after: string | undefined;
   const scope: Prisma.CustomerWhereInput = everyone ? { shopId } : baseWhere(shopId);
   for (;;) {
@@ -151,10 +151,10 @@ async function* customerPages(db: Database, shopId: string, everyone = false): A
       where: { AND: [scope, after === undefined ? {} : { id: { gt: after } }] },
       select: { id: true },
       orderBy: { id: "asc" },
-      take: PAGE_SIZE,
+      take: pageSize,
     });
     if (rows.length > 0) yield rows.map((r) => r.id);
-    if (rows.length < PAGE_SIZE) return;
+    if (rows.length < pageSize) return;
     after = rows[rows.length - 1]!.id;
   }
 }
@@ -162,10 +162,10 @@ async function* customerPages(db: Database, shopId: string, everyone = false): A
 /** How many of the shop's customers the rule matches now. */
 export async function countMembers(shopId: string, rule: unknown, options: SegmentOptions = {}): Promise<number> {
   const db = options.db ?? defaultDb;
-  const p = await prepare(db, shopId, rule, options.now ?? new Date());
+  const p = await prepare(db, shopId, rule, options.now ?? new Date(), options.pageSize);
   if (p.pageConditions.length === 0) return db.customer.count({ where: compile(p.rule, p.ctx) });
   let total = 0;
-  for await (const pageIds of customerPages(db, shopId)) total += await db.customer.count({ where: await pageWhere(db, p, pageIds) });
+  for await (const pageIds of customerPages(db, shopId, p.pageSize)) total += await db.customer.count({ where: await pageWhere(db, p, pageIds) });
   return total;
 }
 
@@ -176,12 +176,12 @@ export async function sampleMembers(shopId: string, rule: unknown, n: number, op
   const db = options.db ?? defaultDb;
   const take = Math.max(0, Math.min(MAX_SAMPLE, Math.floor(n)));
   if (take === 0) return [];
-  const p = await prepare(db, shopId, rule, options.now ?? new Date());
+  const p = await prepare(db, shopId, rule, options.now ?? new Date(), options.pageSize);
   if (p.pageConditions.length === 0) {
     return db.customer.findMany({ where: compile(p.rule, p.ctx), select: SAMPLE_SELECT, orderBy: { id: "asc" }, take });
   }
   const out: MemberSample[] = [];
-  for await (const pageIds of customerPages(db, shopId)) {
+  for await (const pageIds of customerPages(db, shopId, p.pageSize)) {
     out.push(...(await db.customer.findMany({ where: await pageWhere(db, p, pageIds), select: SAMPLE_SELECT, orderBy: { id: "asc" }, take: take - out.length })));
     if (out.length >= take) break;
   }
@@ -252,9 +252,9 @@ export async function evaluateSegment(shopId: string, segmentId: string, options
   const segment = await db.segment.findFirst({ where: { id: segmentId, shopId }, select: { id: true, kind: true, definition: true } });
   if (!segment) throw new Error(`no segment ${segmentId} in ${shopId}`);
   if (segment.kind !== "custom") throw new Error(`segment ${segmentId} is ${segment.kind}: only custom segments are evaluated from a rule`);
-  const p = await prepare(db, shopId, segment.definition, now);
+  const p = await prepare(db, shopId, segment.definition, now, options.pageSize);
   const result: Evaluation = { size: 0, entered: 0, left: 0 };
-  for await (const pageIds of customerPages(db, shopId, true)) {
+  for await (const pageIds of customerPages(db, shopId, p.pageSize, true)) {
     const where = p.pageConditions.length > 0 ? await pageWhere(db, p, pageIds) : { AND: [{ id: { in: pageIds } }, compile(p.rule, p.ctx)] };
     const matching = new Set((await db.customer.findMany({ where, select: { id: true } })).map((c) => c.id));
     const members = new Set(
