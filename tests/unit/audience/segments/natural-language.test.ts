@@ -65,4 +65,12 @@ group("the offline natural-language parser", () => {
     if (!("suggestions" in result)) throw new Error("expected an error");
     for (const s of result.suggestions) expect(parseSegmentText(s)).toHaveProperty("rule");
   });
+
+  it("answers hostile input quickly (capped length, anchored expressions)", () => {
+    for (const text of ["bought from " + "a ".repeat(140), "bought from " + "a-".repeat(140), "spent " + "1".repeat(290), "viewed ".repeat(40), "in the last ".repeat(25)]) {
+      const started = performance.now();
+      expect(parseSegmentText(text)).toHaveProperty("error");
+      expect(performance.now() - started).toBeLessThan(250);
+    }
+  });
 });
