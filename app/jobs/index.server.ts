@@ -2,8 +2,10 @@
 // a kind of job export a handler and are registered here, in one place.
 import prisma from "../db.server";
 import { BACKFILL_JOB, backfillJobHandler } from "../core/backfill/backfill.server";
+import { PROFILES_JOB, profilesJobHandler } from "../core/audience/profiles/job.server";
 import { embeddedQueue } from "./queue.server";
 
 export const queue = embeddedQueue(prisma);
 
 queue.register(BACKFILL_JOB, backfillJobHandler());
+queue.register(PROFILES_JOB, profilesJobHandler());

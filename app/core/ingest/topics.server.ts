@@ -3,6 +3,7 @@
 import type { z } from "zod";
 import { env } from "../../env.server";
 import { logger } from "../../logger.server";
+import { scheduleAfterWebhook } from "../audience/profiles/triggers.server";
 import { linkPendingBrowsers } from "../pixel/store.server";
 import { mapCheckout, mapCustomer, mapOrder, mapProduct, mapRefund } from "./mappers";
 import { eraseCustomer, markUninstalled, redactCustomer, redactShop, updateScopes } from "./privacy.server";
@@ -36,7 +37,15 @@ export interface TopicHandler<S extends z.ZodTypeAny = z.ZodTypeAny> {
   apply(tx: Tx, data: z.output<S>, meta: WebhookMeta): Promise<ReceiptOutcome>;
 }
 
-const topic = <S extends z.ZodTypeAny>(schema: S, apply: TopicHandler<S>["apply"]): TopicHandler<S> => ({ schema, apply });
+const topic = <S extends z.ZodTypeAny>(schema: S, apply: TopicHandler<S>["apply"]): TopicHandler<S> => ({
+  schema,
+  apply: async (tx, data, meta) => {
+    const outcome = await apply(tx, data, meta);
+    // The customer an order, refund, checkout or customer webhook concerns gets a (queued, coalesced) profile update.
+    if (outcome === "processed") await scheduleAfterWebhook(tx, meta.shop, meta.topic, data);
+    return outcome;
+  },
+});
 const fromWrite = (o: WriteOutcome): ReceiptOutcome => (o === "stale" ? "stale" : o === "skipped" ? "ignored" : "processed");
 
 const order = topic(zOrderPayload, async (tx, data, { shop }) => {

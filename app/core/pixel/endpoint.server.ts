@@ -6,6 +6,7 @@
 import prisma, { type Database } from "../../db.server";
 import { env } from "../../env.server";
 import { requestLogger } from "../../logger.server";
+import { scheduleAfterPixelEvents } from "../audience/profiles/triggers.server";
 import { pixelJson, preflight, readBodyLimited } from "./http";
 import { countPerBrowser, PixelRateLimiter } from "./rate-limit";
 import { claimedBrowserId, MAX_BODY_BYTES, parseEnvelope, parseEvent, type PixelEvent } from "./schema";
@@ -73,5 +74,6 @@ export async function handlePixelRequest(request: Request, deps: PixelDeps = def
   if (valid.length === 0) return pixelJson({ error: "no valid events", accepted: 0, duplicates: 0, rejected }, 400);
 
   const result = await storePixelEvents(deps.db, shop, valid, { secret: deps.secret, receivedAt: now });
+  await scheduleAfterPixelEvents(deps.db, shop, valid.map((e) => e.eventId));
   return pixelJson({ accepted: result.accepted, duplicates: result.duplicates, rejected });
 }
