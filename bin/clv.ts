@@ -56,7 +56,7 @@ export interface ClvCliResult {
   customers: number;
   repeatBuyers: number;
   excludedFirstPurchaseAfterCalibration: number;
-  bgnbd: { r: number; alpha: number; a: number; b: number; logLikelihood: number; converged: boolean } | { status: "insufficient-data"; reason: string };
+  bgnbd: { r: number; alpha: number; a: number; b: number; logLikelihood: number; converged: boolean; atBound: boolean } | { status: "insufficient-data"; reason: string };
   gammaGamma: { p: number; q: number; gamma: number; logLikelihood: number; customers: number; meanSpend: number } | { status: "insufficient-data"; reason: string; customers: number };
   holdout?: { length: number; predicted: number; actual: number; correlation: number };
   seconds: number;
@@ -110,7 +110,7 @@ export async function runClv(options: ClvCliOptions): Promise<ClvCliResult> {
     customers: summary.customers.length,
     repeatBuyers: summary.customers.filter((c) => c.x > 0).length,
     excludedFirstPurchaseAfterCalibration: summary.excludedLate,
-    bgnbd: bgnbd.status === "ok" ? { ...bgnbd.params, logLikelihood: bgnbd.logLikelihood, converged: bgnbd.converged } : { status: bgnbd.status, reason: bgnbd.reason },
+    bgnbd: bgnbd.status === "ok" ? { ...bgnbd.params, logLikelihood: bgnbd.logLikelihood, converged: bgnbd.converged, atBound: bgnbd.atBound } : { status: bgnbd.status, reason: bgnbd.reason },
     gammaGamma:
       gammaGamma.status === "ok"
         ? { ...gammaGamma.params, logLikelihood: gammaGamma.logLikelihood, customers: gammaGamma.customers, meanSpend: gammaGamma.params.q > 1 ? (gammaGamma.params.p * gammaGamma.params.gamma) / (gammaGamma.params.q - 1) : NaN }

@@ -8,10 +8,11 @@ export interface MinimizeOptions {
   upper: number;
   /** Initial simplex step per coordinate. */
   step?: number;
-  /** Stop when the simplex's function values span less than this (absolute). */
+  /** Stop when the simplex's function values span less than ftol·|f| (at least 1e-11) ... */
   ftol?: number;
   /** ... and its vertices lie within this of the best (absolute, per coordinate). */
   xtol?: number;
+  /** Budget over all restarts. */
   maxEvaluations?: number;
   /** Restarts from the best point; stops early when one improves by less than ftol. */
   restarts?: number;
@@ -25,31 +26,32 @@ export interface MinimizeResult {
 }
 
 export function minimize(f: (x: number[]) => number, start: number[], options: MinimizeOptions): MinimizeResult {
-  const { restarts = 8, ftol = 1e-11, xtol = 1e-9, maxEvaluations = 20_000 } = options;
+  const { restarts = 8, ftol = 1e-13, xtol = 1e-9, maxEvaluations = 20_000 } = options;
   const clamp = (x: number[]) => x.map((v) => Math.min(options.upper, Math.max(options.lower, v)));
   const g = (x: number[]) => {
-    const v = f(clamp(x));
+    const v = f(x);
     return Number.isFinite(v) ? v : Infinity;
   };
-  let best = nelderMead(g, clamp(start), options.step ?? 0.5, ftol, xtol, maxEvaluations);
+  let best = nelderMead(g, clamp, clamp(start), options.step ?? 0.5, ftol, xtol, maxEvaluations);
   let evaluations = best.evaluations;
-  for (let i = 0; i < restarts; i++) {
-    const next = nelderMead(g, best.x, 0.1 / (i + 1), ftol, xtol, maxEvaluations);
+  for (let i = 0; i < restarts && evaluations < maxEvaluations; i++) {
+    const next = nelderMead(g, clamp, best.x, 0.1 / (i + 1), ftol, xtol, maxEvaluations - evaluations);
     evaluations += next.evaluations;
     const gain = best.value - next.value;
     if (next.value <= best.value) best = next;
-    if (gain < ftol * 10) break;
+    if (gain < Math.max(ftol * Math.abs(best.value), 1e-11) * 10) break;
   }
   return { x: clamp(best.x), value: best.value, evaluations, converged: best.converged };
 }
 
-function nelderMead(f: (x: number[]) => number, start: number[], step: number, ftol: number, xtol: number, maxEvaluations: number): MinimizeResult {
+// Every vertex is projected into the box, so a simplex pressed against a bound collapses onto it.
+function nelderMead(f: (x: number[]) => number, clamp: (x: number[]) => number[], start: number[], step: number, ftol: number, xtol: number, maxEvaluations: number): MinimizeResult {
   const n = start.length;
   let simplex = [start.slice()];
   for (let i = 0; i < n; i++) {
     const v = start.slice();
-    v[i] = v[i]! + step;
-    simplex.push(v);
+    v[i] = v[i]! + (v[i]! + step > clampMax(clamp, v, i) ? -step : step);
+    simplex.push(clamp(v));
   }
   let values = simplex.map(f);
   let evaluations = n + 1;
@@ -58,13 +60,25 @@ function nelderMead(f: (x: number[]) => number, start: number[], step: number, f
     simplex = idx.map((i) => simplex[i]!);
     values = idx.map((i) => values[i]!);
   };
-  const combine = (a: number[], b: number[], t: number) => a.map((v, i) => v + t * (b[i]! - v));
+  const combine = (a: number[], b: number[], t: number) => clamp(a.map((v, i) => v + t * (b[i]! - v)));
   let converged = false;
+  // Iterations since the best value last improved by more than 1e-10 relative: on a flat
+  // ridge (a parameter the data cannot pin down, e.g. b once a is at its bound) the
+  // simplex never shrinks and the value creeps up by ever smaller steps; after 200·n
+  // iterations without a real gain the value has converged (the parameters need not).
+  let stalled = 0;
+  let bestSeen = Infinity;
   while (evaluations < maxEvaluations) {
     order();
     const spread = values[n]! - values[0]!;
     const size = Math.max(...simplex.slice(1).map((v) => Math.max(...v.map((c, i) => Math.abs(c - simplex[0]![i]!)))));
-    if (spread <= ftol && size <= xtol) {
+    // A relative tolerance: an absolute one near machine precision of a large |f| is never met.
+    const tol = Math.max(ftol * Math.abs(values[0]!), 1e-11);
+    if (values[0]! < bestSeen - 1e-10 * Math.abs(values[0]!)) {
+      bestSeen = values[0]!;
+      stalled = 0;
+    } else stalled++;
+    if ((spread <= tol && size <= xtol) || stalled > 200 * n) {
       converged = true;
       break;
     }
@@ -99,4 +113,11 @@ function nelderMead(f: (x: number[]) => number, start: number[], step: number, f
   }
   order();
   return { x: simplex[0]!, value: values[0]!, evaluations, converged };
+}
+
+/** The upper limit of coordinate i (the clamp of a huge value). */
+function clampMax(clamp: (x: number[]) => number[], x: number[], i: number): number {
+  const probe = x.slice();
+  probe[i] = Number.MAX_VALUE;
+  return clamp(probe)[i]!;
 }
