@@ -21,6 +21,11 @@ describe("hyp2f1", () => {
       [0.2426, 2.4258, 2.2187, 0.95, 2.4429625964210371],
       [3.5, -1.2, 2.7, -30, 82.685934462464573],
       [1.5, 2.5, 4.7, 0.97, 5.1639566261335847],
+      // b and c near the fit's upper bound (a shop with no dropout signal): the series must
+      // stop on its tail bound long before n passes b.
+      [1.9222486162863648, 991715.7082784546, 1400883.6991115902, 0.3315368147621423, 1.672270741823447],
+      [0.5, 3000.5, 3001.2, 0.97, 5.7520244046922], // the 1 − z formula's terms cancel here
+      [200.24, 202.43, 401.2, 0.95, 4.798455855599215e86], // a heavy buyer's E[X]: c − a − b ≈ −1.5
     ];
     for (const [a, b, c, z, expected] of cases) expect(rel(hyp2f1(a, b, c, z), expected)).toBeLessThan(1e-11);
   });

@@ -6,8 +6,9 @@
 // - z < 0: Pfaff's transformation, 2F1(a,b;c;z) = (1−z)^(−a) 2F1(a, c−b; c; z/(z−1)),
 //   which maps z to w ∈ (0, 1).
 // - z near 1: the 1 − z connection formula (Abramowitz & Stegun 15.3.6), unless
-//   c − a − b is (nearly) an integer, where its two terms are singular and cancel;
-//   there the series is summed directly (it still converges, just slowly).
+//   c − a − b is (nearly) an integer, where its two terms are singular, or its terms
+//   cancel (large parameters); there the series is summed directly (it still
+//   converges for z < 1, just more slowly).
 import { gammaSign, lgamma } from "./special";
 
 /** A real number as ln|v| and its sign (0 for v = 0). */
@@ -48,7 +49,10 @@ export function logHyp2f1(a: number, b: number, c: number, z: number): LogValue 
   if (z <= SERIES_MAX_Z) return series(a, b, c, z);
   const s = c - a - b;
   if (Math.abs(s - Math.round(s)) < NEAR_INTEGER) return series(a, b, c, z);
-  return connection(a, b, c, z);
+  // The two terms of the connection formula can be huge and cancel (large a or b, or
+  // c − a − b far from 0); losing more than 4 of the 16 digits, sum the series instead.
+  const { value, largest } = connection(a, b, c, z);
+  return largest - value.log > Math.log(1e4) ? series(a, b, c, z) : value;
 }
 
 /** Gauss's theorem: 2F1(a,b;c;1) = Γ(c)Γ(c−a−b) / (Γ(c−a)Γ(c−b)), for c − a − b > 0. */
@@ -92,14 +96,14 @@ function series(a: number, b: number, c: number, z: number): LogValue {
       scale = logTerm;
     }
     acc += termSign * Math.exp(logTerm - scale);
-    // The ratio of the next term to this one; once below 1 and decreasing in n, the tail is
-    // bounded by term · ρ / (1 − ρ).
-    // (The ratio tends to |z|; whichever of the two is larger bounds the rest.)
-    const rho = Math.max(Math.abs(z), Math.abs((((a + n + 1) * (b + n + 1)) / ((c + n + 1) * (n + 2))) * z));
-    const pastPeak = n + 1 > Math.abs(a) + Math.abs(b) + Math.abs(c);
-    if (pastPeak && rho < 1) {
-      const tail = Math.exp(logTerm - scale) * (rho / (1 - rho));
-      if (tail <= 1e-16 * Math.abs(acc)) break;
+    // Tail bound. For m > n the term ratio is |z|·(a+m)/(m+1)·(b+m)/(c+m); once a+m, b+m
+    // and c+m are positive each factor moves monotonically towards 1, so every later ratio
+    // is at most ρ = |z|·max(1, (a+n+1)/(n+2))·max(1, (b+n+1)/(c+n+1)); with ρ < 1 the rest
+    // of the series is at most term · ρ / (1 − ρ).
+    const m = n + 1;
+    if (a + m > 0 && b + m > 0 && c + m > 0) {
+      const rho = Math.abs(z) * Math.max(1, (a + m) / (m + 1)) * Math.max(1, (b + m) / (c + m));
+      if (rho < 1 && Math.exp(logTerm - scale) * (rho / (1 - rho)) <= 1e-16 * Math.abs(acc)) break;
     }
     if (n === MAX_TERMS - 1) throw new RangeError(`hyp2f1: series did not converge (a=${a}, b=${b}, c=${c}, z=${z})`);
   }
@@ -108,7 +112,7 @@ function series(a: number, b: number, c: number, z: number): LogValue {
 }
 
 /** A&S 15.3.6: the sum of two series in 1 − z, for z near 1 and c − a − b not an integer. */
-function connection(a: number, b: number, c: number, z: number): LogValue {
+function connection(a: number, b: number, c: number, z: number): { value: LogValue; largest: number } {
   const s = c - a - b;
   const w = 1 - z;
   const g1 = gammaRatio([c, s], [c - a, c - b]);
@@ -117,7 +121,7 @@ function connection(a: number, b: number, c: number, z: number): LogValue {
   const f2 = g2.sign === 0 ? g2 : series(c - a, c - b, 1 + s, w);
   const t1: LogValue = { log: g1.log + f1.log, sign: (g1.sign * f1.sign) as LogValue["sign"] };
   const t2: LogValue = { log: g2.log + f2.log + s * Math.log(w), sign: (g2.sign * f2.sign) as LogValue["sign"] };
-  return addLog(t1, t2);
+  return { value: addLog(t1, t2), largest: Math.max(t1.sign === 0 ? -Infinity : t1.log, t2.sign === 0 ? -Infinity : t2.log) };
 }
 
 function addLog(x: LogValue, y: LogValue): LogValue {
