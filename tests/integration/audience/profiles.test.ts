@@ -161,6 +161,13 @@ describe("recomputeShop", () => {
     expect(await prisma.segmentMembership.count({ where: { shopId: TEST_SHOP, customer: { shopId: OTHER_SHOP } } })).toBe(0);
   });
 
+  it("never turns a merchant's segment into a built-in one", async () => {
+    await installShops();
+    await prisma.segment.create({ data: { shopId: TEST_SHOP, key: "at-risk", name: "At risk (mine)", kind: "custom", definition: {} } });
+    await expect(recomputeShop(TEST_SHOP)).rejects.toThrow(/reserved/);
+    expect(await prisma.segment.findUniqueOrThrow({ where: { shopId_key: { shopId: TEST_SHOP, key: "at-risk" } } })).toMatchObject({ kind: "custom", name: "At risk (mine)" });
+  });
+
   it("pages through customers (keyset) with the same result", async () => {
     await seed();
     const r = await recomputeShop(TEST_SHOP, { pageSize: 2 });

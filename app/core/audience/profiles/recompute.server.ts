@@ -46,6 +46,9 @@ type BuiltinSegments = Map<SegmentKey, string>; // key → Segment.id
 /** Creates or refreshes the shop's built-in segments (upsert by key) with these cut-offs. */
 export async function ensureBuiltinSegments(db: Db, shopId: string, rfm: RfmCutoffs, thresholds: LifecycleThresholds, now: Date): Promise<BuiltinSegments> {
   const shop = await db.shop.findUnique({ where: { id: shopId }, select: { currency: true } });
+  // Built-in keys are reserved: never turn a merchant's segment into a built-in one.
+  const clash = await db.segment.findFirst({ where: { shopId, key: { in: [...SEGMENT_KEYS] }, kind: { not: "builtin" } }, select: { key: true } });
+  if (clash) throw new Error(`segment key "${clash.key}" is reserved for a built-in segment but held by a ${shopId} merchant segment`);
   const ids: BuiltinSegments = new Map();
   for (const d of describeSegments(thresholds, shop?.currency ?? "USD")) {
     const definition: BuiltinDefinition = { version: 1, key: d.key, thresholds, rfm, computedAt: now.toISOString() };
