@@ -56,7 +56,7 @@ async function waitUp(url: string, child: ChildProcess) {
 
 function order(i: number) {
   const id = 5_000_000_000 + i;
-  const at = new Date(Date.UTC(2026, 10, 1, 12, 0, i % 60)).toISOString();
+  const at = new Date(Date.now() - (i % 60) * 1000).toISOString(); // live orders: they trigger profile updates
   const money = (amount: string) => ({ shop_money: { amount, currency_code: "USD" }, presentment_money: { amount, currency_code: "USD" } });
   return {
     id, admin_graphql_api_id: `gid://shopify/Order/${id}`, name: `#B${i}`, email: `buyer${i}@example.com`,

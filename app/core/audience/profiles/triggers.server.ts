@@ -37,14 +37,33 @@ export async function scheduleShopRecompute(shopId: string, now: number = Date.n
  * the webhook's transaction anyway; on PostgreSQL the job may outlive a rolled-back
  * webhook, which costs one harmless recomputation).
  */
-export async function scheduleAfterWebhook(tx: Db, shopId: string, topic: string, data: { id?: unknown; order_id?: unknown; token?: unknown }): Promise<void> {
+export async function scheduleAfterWebhook(
+  tx: Db,
+  shopId: string,
+  topic: string,
+  data: { id?: unknown; order_id?: unknown; token?: unknown; updated_at?: unknown; created_at?: unknown },
+  now: number = Date.now(),
+): Promise<void> {
   if (!PROFILE_TOPICS.has(topic)) return;
+  // History (a replay, a late redelivery) needs no update within seconds: the
+  // shop's full recompute covers it. Per-customer jobs for a year of orders at
+  // once cost the web process its throughput (measured: 3x slower demo replay).
+  if (isHistorical(data, now)) return;
   // Installed shops only: a pending shop's history arrives with the install backfill
   // (profiles follow from a full recompute), an uninstalled one gets no new work.
   const shop = await tx.shop.findUnique({ where: { id: shopId }, select: { status: true } });
   if (shop?.status !== "installed") return;
   const customerId = await customerOf(tx, shopId, topic, data);
   if (customerId) await scheduleProfileUpdate(shopId, customerId);
+}
+
+/** Older than this (by updated_at, else created_at), a payload is history, not a live event. */
+export const LIVE_WINDOW_MS = 24 * 60 * 60_000;
+
+function isHistorical(data: { updated_at?: unknown; created_at?: unknown }, now: number): boolean {
+  const time = (v: unknown) => (v instanceof Date ? v.getTime() : typeof v === "string" ? Date.parse(v) : NaN);
+  const at = Number.isFinite(time(data.updated_at)) ? time(data.updated_at) : time(data.created_at);
+  return Number.isFinite(at) && now - at > LIVE_WINDOW_MS;
 }
 
 const PROFILE_TOPICS = new Set(["orders/create", "orders/updated", "orders/paid", "orders/cancelled", "refunds/create", "checkouts/create", "checkouts/update", "customers/create", "customers/update"]);
