@@ -38,7 +38,7 @@ export interface AppServer {
 }
 
 interface WorkerQueue {
-  start(pollMs?: number): () => Promise<void>;
+  start(pollMs?: number, share?: number): () => Promise<void>;
 }
 
 function flag(value: string | undefined): boolean {
@@ -101,7 +101,8 @@ export async function startAppServer(options: StartAppServerOptions = {}): Promi
   markReady();
 
   const queue = (build.entry.module as { queue?: WorkerQueue }).queue;
-  const stopWorker = process.env.LOOPWISE_WORKER !== "off" && queue ? queue.start() : null;
+  // Jobs may take at most half of the web process's time: requests come first.
+  const stopWorker = process.env.LOOPWISE_WORKER !== "off" && queue ? queue.start(500, 0.5) : null;
 
   let closing: Promise<void> | null = null;
   return {

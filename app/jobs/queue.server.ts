@@ -37,7 +37,7 @@ const RENEW_MS = LEASE_MS / 3;
 export function embeddedQueue(db: Database): JobQueue & {
   register(type: string, handler: JobHandler): void;
   runOnce(limit?: number): Promise<number>;
-  start(pollMs?: number): () => Promise<void>;
+  start(pollMs?: number, share?: number): () => Promise<void>;
   drain(): Promise<void>;
 } {
   const handlers = new Map<string, JobHandler>();
@@ -126,15 +126,26 @@ export function embeddedQueue(db: Database): JobQueue & {
   }
 
   let running: Promise<void> | null = null;
-  function start(pollMs = 500) {
+  /**
+   * Runs due jobs until stopped. `share` is the largest share of the process's
+   * time background jobs may take (the web process's embedded worker passes
+   * 0.5, so a burst of jobs cannot starve the requests it serves; a dedicated
+   * worker process keeps 1).
+   */
+  function start(pollMs = 500, share = 1) {
     let stopped = false;
     const loop = async () => {
       while (!stopped) {
-        const ran = await runOnce().catch((error) => {
+        const started = performance.now();
+        const ran = await runOnce(share < 1 ? 1 : 10).catch((error) => {
           logger.error("job worker error", { error: String(error) });
           return 0;
         });
         if (ran === 0) await new Promise((r) => setTimeout(r, pollMs));
+        else if (share < 1) {
+          const busy = performance.now() - started;
+          await new Promise((r) => setTimeout(r, (busy * (1 - share)) / share));
+        }
       }
     };
     running = loop();
