@@ -135,33 +135,50 @@ export interface RowOptions {
 }
 
 /** Accumulates rows into orders. Feed the header first, then every record. */
+/** Bad lines of a file: all counted, the first `max` kept with their line numbers. */
+export class LineErrors {
+  readonly kept: LineError[] = [];
+  count = 0;
+
+  constructor(readonly max: number) {}
+
+  add(line: number, message: string): void {
+    this.count++;
+    if (this.kept.length < this.max) this.kept.push({ line, message });
+  }
+
+  /** True once more errors than the cap were seen: stop reading. */
+  get tooMany(): boolean {
+    return this.count > this.max;
+  }
+}
+
 export class OrderRows {
   private index: Partial<Record<keyof ColumnSpec, number>> | null = null;
   private orders = new Map<string, ImportedOrder>();
   private rows = 0;
   private skippedRows = 0;
-  private errors: LineError[] = [];
-  private errorCount = 0;
+  private readonly errors: LineErrors;
   private readonly exponent: number;
-  readonly maxErrors: number;
 
   constructor(private readonly options: RowOptions) {
     this.exponent = currencyExponent(options.currency);
-    this.maxErrors = options.maxErrors ?? 100;
+    this.errors = new LineErrors(options.maxErrors ?? 100);
+  }
+
+  get maxErrors(): number {
+    return this.errors.max;
   }
 
   /** True once more errors than the cap were seen: stop reading. */
   get tooManyErrors(): boolean {
-    return this.errorCount > this.maxErrors;
+    return this.errors.tooMany;
   }
 
   add(record: CsvRecord): void {
     if (!this.index) return this.header(record);
     this.rows++;
-    const fail = (message: string) => {
-      this.errorCount++;
-      if (this.errors.length < this.maxErrors) this.errors.push({ line: record.line, message });
-    };
+    const fail = (message: string) => this.errors.add(record.line, message);
     if (record.error) return fail(record.error);
     const get = (role: keyof ColumnSpec) => {
       const i = this.index![role];
@@ -217,6 +234,6 @@ export class OrderRows {
 
   result(): RowsResult {
     if (!this.index) throw new ImportInputError("the file is empty (no header line)");
-    return { orders: [...this.orders.values()], rows: this.rows, skippedRows: this.skippedRows, errors: this.errors, errorCount: this.errorCount };
+    return { orders: [...this.orders.values()], rows: this.rows, skippedRows: this.skippedRows, errors: this.errors.kept, errorCount: this.errors.count };
   }
 }

@@ -2,7 +2,7 @@
 // column, one date column (YYYYMMDD, ISO date or ISO date-time) and one amount
 // column. Pure; the CSV reader and the date/money parsing are the import's.
 import type { CsvRecord } from "../../import/csv";
-import { normalizeKey, parseDate, parseMoney, type LineError } from "../../import/order-rows";
+import { LineErrors, normalizeKey, parseDate, parseMoney, type LineError } from "../../import/order-rows";
 import type { Transaction } from "./summary";
 
 export interface TransactionColumns {
@@ -38,21 +38,19 @@ export class TransactionRows {
   private transactions: Transaction[] = [];
   private rows = 0;
   private skippedRows = 0;
-  private errors: LineError[] = [];
-  private errorCount = 0;
+  private readonly errors: LineErrors;
 
   constructor(
     private readonly columns: TransactionColumns,
-    private readonly maxErrors = 20,
-  ) {}
+    maxErrors = 20,
+  ) {
+    this.errors = new LineErrors(maxErrors);
+  }
 
   add(record: CsvRecord): void {
     if (!this.index) return this.header(record);
     this.rows++;
-    const fail = (message: string) => {
-      this.errorCount++;
-      if (this.errors.length < this.maxErrors) this.errors.push({ line: record.line, message });
-    };
+    const fail = (message: string) => this.errors.add(record.line, message);
     if (record.error) return fail(record.error);
     const field = (i: number) => (record.fields[i] ?? "").trim();
     const customer = field(this.index.customer);
@@ -82,6 +80,6 @@ export class TransactionRows {
 
   result(): TransactionRowsResult {
     if (!this.index) throw new TransactionInputError("the file is empty (no header line)");
-    return { transactions: this.transactions, rows: this.rows, skippedRows: this.skippedRows, errors: this.errors, errorCount: this.errorCount };
+    return { transactions: this.transactions, rows: this.rows, skippedRows: this.skippedRows, errors: this.errors.kept, errorCount: this.errors.count };
   }
 }
