@@ -39,6 +39,11 @@ export const envSchema = z
     PIXEL_RATE_PER_BROWSER: z.coerce.number().int().positive().default(10), // events/s
     // Background work in the web process (the embedded deployment).
     LOOPWISE_WORKER: z.enum(["inline", "off"]).default("inline"),
+    // The LLM: OpenAI (or any OpenAI-compatible server) when a key is set, else the offline provider.
+    OPENAI_API_KEY: z.string().optional(),
+    OPENAI_BASE_URL: z.string().url().optional(),
+    OPENAI_MODEL: z.string().min(1).default("gpt-4o-mini"),
+    LOOPWISE_LLM: z.enum(["auto", "offline", "openai"]).default("auto"),
   })
   .superRefine((e, ctx) => {
     if (e.NODE_ENV === "production" && e.LOOPWISE_DEMO) {
@@ -49,6 +54,9 @@ export const envSchema = z
     }
     if (e.NODE_ENV === "production" && !e.SHOPIFY_APP_URL.startsWith("https://")) {
       ctx.addIssue({ code: "custom", path: ["SHOPIFY_APP_URL"], message: "SHOPIFY_APP_URL must be https in production" });
+    }
+    if (e.LOOPWISE_LLM === "openai" && !e.OPENAI_API_KEY) {
+      ctx.addIssue({ code: "custom", path: ["OPENAI_API_KEY"], message: "LOOPWISE_LLM=openai needs OPENAI_API_KEY" });
     }
   });
 
