@@ -54,7 +54,7 @@ async function waitUp(url: string, child: ChildProcess) {
   throw new Error("app did not start");
 }
 
-function order(i: number) {
+function order(i: number, customerId = 7_000_000 + (i % 500)) {
   const id = 5_000_000_000 + i;
   const at = new Date(Date.now() - (i % 60) * 1000).toISOString(); // live orders: they trigger profile updates
   const money = (amount: string) => ({ shop_money: { amount, currency_code: "USD" }, presentment_money: { amount, currency_code: "USD" } });
@@ -67,7 +67,7 @@ function order(i: number) {
     discount_codes: [{ code: "WELCOME5", amount: "5.00", type: "fixed_amount" }],
     landing_site: "/products/hat?utm_source=loopwise", referring_site: "https://mail.example.com/", source_name: "web",
     checkout_token: `ck${i}`, cart_token: `ct${i}`, cancelled_at: null, cancel_reason: null,
-    customer: { id: 7_000_000 + (i % 500), email: `buyer${i % 500}@example.com`, first_name: "Ada", last_name: "Lovelace", created_at: at, updated_at: at },
+    customer: { id: customerId, email: `buyer${customerId}@example.com`, first_name: "Ada", last_name: "Lovelace", created_at: at, updated_at: at },
     line_items: [
       { id: 9_000_000_000 + i * 2, product_id: 100 + (i % 50), variant_id: 1000 + (i % 50), title: "Wool hat", variant_title: "Red", sku: "HAT-R", quantity: 1, price: "29.95", price_set: money("29.95"), total_discount: "0.00" },
       { id: 9_000_000_001 + i * 2, product_id: 200 + (i % 30), variant_id: 2000 + (i % 30), title: "Scarf", variant_title: null, sku: "SCF", quantity: 1, price: "24.95", price_set: money("24.95"), total_discount: "5.00" },
@@ -133,8 +133,8 @@ async function main() {
   });
   try {
     await waitUp(url, child);
-    const webhook = (i: number) => {
-      const body = JSON.stringify(order(i));
+    const webhook = (i: number, customerId?: number) => {
+      const body = JSON.stringify(order(i, customerId));
       return fetch(`${url}/webhooks/orders`, {
         method: "POST",
         body,
@@ -179,6 +179,8 @@ async function main() {
     console.log(`server peak memory (VmHWM): ${peakMb.toFixed(0)} MB`);
     const bad = Object.entries(results).filter(([, r]) => Object.keys(r.statuses).some((s) => !s.startsWith("2")));
     if (bad.length) throw new Error(`non-2xx answers in: ${bad.map(([k]) => k).join(", ")}`);
+
+    await segmentLatency(db.url, webhook);
   } finally {
     child.kill("SIGTERM");
     await new Promise((r) => child.once("exit", r));
@@ -198,6 +200,49 @@ async function main() {
     const summary = JSON.parse(demo.stdout.trim().split("\n").pop()!) as Record<string, unknown>;
     console.log(`\nDemo (npx loopwise demo --headless --json): ${wall.toFixed(1)} s wall clock`);
     console.log(JSON.stringify(summary, null, 2));
+  }
+}
+
+/**
+ * Webhook → segment membership, end to end on the running app: a first order of a
+ * new customer (signed orders/create) until that customer is a member of the
+ * built-in "new" segment and of a merchant segment ("at least 1 order"), as seen
+ * in the database. Includes the coalescing window that merges a burst of events
+ * for one customer into one update (COALESCE_MS + SETTLE_MS), on an idle queue.
+ */
+async function segmentLatency(url: string, webhook: (i: number, customerId?: number) => Promise<Response>) {
+  const { openDatabase } = await import("../../app/db.server");
+  const { saveSegment } = await import("../../app/core/audience/segments/segments.server");
+  const { COALESCE_MS, SETTLE_MS } = await import("../../app/core/audience/profiles/triggers.server");
+  const db = openDatabase(url);
+  try {
+    const merchant = await saveSegment(SHOP, { name: "Bench buyers", rule: { type: "group", combinator: "and", children: [{ type: "profile", field: "orderCount", op: "gte", value: 1 }] } }, { db });
+    // Let the load's queued profile jobs drain, so each sample meets an idle queue.
+    for (let i = 0; i < 600 && (await db.job.count({ where: { status: { in: ["queued", "running"] } } })) > 0; i++) await new Promise((r) => setTimeout(r, 200));
+    const samples: Array<{ builtinMs: number; merchantMs: number | null }> = [];
+    for (let k = 0; k < 5; k++) {
+      const i = 900_000 + k;
+      const shopifyId = String(8_000_000 + k);
+      const started = performance.now();
+      const res = await webhook(i, Number(shopifyId));
+      if (!res.ok) throw new Error(`webhook answered ${res.status}`);
+      let builtinMs: number | null = null;
+      let merchantMs: number | null = null;
+      while (performance.now() - started < 30_000 && (builtinMs === null || merchantMs === null)) {
+        const rows = await db.segmentMembership.findMany({ where: { shopId: SHOP, customer: { shopifyId } }, select: { segment: { select: { key: true, id: true } } } });
+        if (builtinMs === null && rows.some((r) => r.segment.key === "new")) builtinMs = performance.now() - started;
+        if (merchantMs === null && rows.some((r) => r.segment.id === merchant.id)) merchantMs = performance.now() - started;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      if (builtinMs === null) throw new Error("the new customer never entered the built-in segment");
+      samples.push({ builtinMs: Math.round(builtinMs), merchantMs: merchantMs === null ? null : Math.round(merchantMs) });
+      await new Promise((r) => setTimeout(r, COALESCE_MS)); // the next sample in a fresh window
+    }
+    console.log(`\nWebhook → segment membership (first order of a new customer, idle queue; coalescing window ${COALESCE_MS} ms + settle ${SETTLE_MS} ms):`);
+    console.log(`  built-in "new": ${samples.map((s) => s.builtinMs).join(", ")} ms`);
+    console.log(`  merchant segment: ${samples.map((s) => s.merchantMs ?? "not reached in 30 s").join(", ")} ms`);
+  } finally {
+    await db.$disconnect();
   }
 }
 
