@@ -1,7 +1,7 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { useLoaderData, useNavigate } from "@remix-run/react";
-import { Badge, Card, EmptyState, IndexTable, Page, Text } from "@shopify/polaris";
+import { Badge, Card, EmptyState, IndexTable, Link, Page, Text } from "@shopify/polaris";
 import { requireShop } from "../../core/shopify/require-shop.server";
 import { loadCustomerPage } from "./customers.server";
 
@@ -45,9 +45,12 @@ export default function Customers() {
             {rows.map((c, index) => (
               <IndexTable.Row id={c.id} key={c.id} position={index}>
                 <IndexTable.Cell>
-                  <Text as="span" fontWeight="semibold">
-                    {c.name}
-                  </Text>
+                  {/* dataPrimaryLink makes the whole row open the profile. */}
+                  <Link dataPrimaryLink monochrome removeUnderline url={`/app/customers/${c.id}`}>
+                    <Text as="span" fontWeight="semibold">
+                      {c.name}
+                    </Text>
+                  </Link>
                 </IndexTable.Cell>
                 <IndexTable.Cell>{c.email ?? "—"}</IndexTable.Cell>
                 <IndexTable.Cell>
