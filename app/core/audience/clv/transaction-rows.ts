@@ -22,6 +22,24 @@ export function parseTransactionDate(value: string): number | string {
   return typeof parsed === "string" ? `${parsed.replace(/ \(expected.*\)$/, "")} (expected YYYYMMDD, YYYY-MM-DD or an ISO date-time)` : parsed;
 }
 
+/**
+ * Where each named column is in a header record (names compared trimmed and
+ * case-insensitively); throws TransactionInputError naming the missing ones.
+ */
+export function headerIndex<K extends string>(record: CsvRecord, columns: Record<K, string>): Record<K, number> {
+  const names = record.fields.map((f) => f.trim().toLowerCase());
+  const index = {} as Record<K, number>;
+  const missing: string[] = [];
+  for (const key of Object.keys(columns) as K[]) {
+    index[key] = names.indexOf(columns[key].trim().toLowerCase());
+    if (index[key] < 0) missing.push(columns[key]);
+  }
+  if (missing.length) {
+    throw new TransactionInputError(`column(s) not in the header (line ${record.line}): ${missing.join(", ")}; the header has: ${record.fields.map((f) => f.trim()).join(", ")}`);
+  }
+  return index;
+}
+
 export interface TransactionRowsResult {
   /** Amounts in minor units (hundredths of the file's unit). */
   transactions: Transaction[];
@@ -34,7 +52,7 @@ export interface TransactionRowsResult {
 
 /** Accumulates rows; feed the header record first. */
 export class TransactionRows {
-  private index: { customer: number; date: number; amount: number } | null = null;
+  private index: Record<keyof TransactionColumns, number> | null = null;
   private transactions: Transaction[] = [];
   private rows = 0;
   private skippedRows = 0;
@@ -68,14 +86,7 @@ export class TransactionRows {
   }
 
   private header(record: CsvRecord) {
-    const names = record.fields.map((f) => f.trim().toLowerCase());
-    const find = (column: string) => names.indexOf(column.trim().toLowerCase());
-    const index = { customer: find(this.columns.customer), date: find(this.columns.date), amount: find(this.columns.amount) };
-    const missing = (Object.keys(index) as (keyof typeof index)[]).filter((k) => index[k] < 0).map((k) => this.columns[k]);
-    if (missing.length) {
-      throw new TransactionInputError(`column(s) not in the header (line ${record.line}): ${missing.join(", ")}; the header has: ${record.fields.map((f) => f.trim()).join(", ")}`);
-    }
-    this.index = index;
+    this.index = headerIndex(record, this.columns);
   }
 
   result(): TransactionRowsResult {
