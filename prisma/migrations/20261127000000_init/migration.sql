@@ -389,6 +389,65 @@ CREATE TABLE "ModelFit" (
     CONSTRAINT "ModelFit_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
+-- CreateTable
+CREATE TABLE "ShopSettings" (
+    "shopId" TEXT NOT NULL PRIMARY KEY,
+    "brandVoice" JSONB,
+    "senderName" TEXT,
+    "senderEmail" TEXT,
+    "postalAddress" TEXT,
+    "incentivePolicy" JSONB,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "ShopSettings_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "Campaign" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shopId" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "flowType" TEXT NOT NULL,
+    "objective" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "segmentId" TEXT,
+    "status" TEXT NOT NULL DEFAULT 'draft',
+    "plan" JSONB NOT NULL,
+    "version" INTEGER NOT NULL DEFAULT 1,
+    "enabled" BOOLEAN NOT NULL DEFAULT false,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "Campaign_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "EmailDraft" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shopId" TEXT NOT NULL,
+    "campaignId" TEXT NOT NULL,
+    "step" INTEGER NOT NULL,
+    "variant" TEXT NOT NULL,
+    "content" JSONB NOT NULL,
+    "problems" JSONB,
+    "provider" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "EmailDraft_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "EmailDraft_campaignId_fkey" FOREIGN KEY ("campaignId") REFERENCES "Campaign" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "Approval" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shopId" TEXT NOT NULL,
+    "campaignId" TEXT NOT NULL,
+    "version" INTEGER NOT NULL,
+    "contentHash" TEXT NOT NULL,
+    "approvedBy" TEXT NOT NULL,
+    "approvedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "Approval_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "Approval_campaignId_fkey" FOREIGN KEY ("campaignId") REFERENCES "Campaign" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
 -- CreateIndex
 CREATE INDEX "Session_shop_idx" ON "Session"("shop");
 
@@ -517,4 +576,19 @@ CREATE INDEX "SegmentTransition_shopId_customerId_at_idx" ON "SegmentTransition"
 
 -- CreateIndex
 CREATE INDEX "ModelFit_shopId_kind_fittedAt_idx" ON "ModelFit"("shopId", "kind", "fittedAt");
+
+-- CreateIndex
+CREATE INDEX "Campaign_shopId_kind_idx" ON "Campaign"("shopId", "kind");
+
+-- CreateIndex
+CREATE INDEX "EmailDraft_shopId_idx" ON "EmailDraft"("shopId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "EmailDraft_campaignId_step_variant_key" ON "EmailDraft"("campaignId", "step", "variant");
+
+-- CreateIndex
+CREATE INDEX "Approval_campaignId_approvedAt_idx" ON "Approval"("campaignId", "approvedAt");
+
+-- CreateIndex
+CREATE INDEX "Approval_shopId_idx" ON "Approval"("shopId");
 

@@ -407,6 +407,67 @@ CREATE TABLE "ModelFit" (
     CONSTRAINT "ModelFit_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "ShopSettings" (
+    "shopId" TEXT NOT NULL,
+    "brandVoice" JSONB,
+    "senderName" TEXT,
+    "senderEmail" TEXT,
+    "postalAddress" TEXT,
+    "incentivePolicy" JSONB,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "ShopSettings_pkey" PRIMARY KEY ("shopId")
+);
+
+-- CreateTable
+CREATE TABLE "Campaign" (
+    "id" TEXT NOT NULL,
+    "shopId" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "flowType" TEXT NOT NULL,
+    "objective" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "segmentId" TEXT,
+    "status" TEXT NOT NULL DEFAULT 'draft',
+    "plan" JSONB NOT NULL,
+    "version" INTEGER NOT NULL DEFAULT 1,
+    "enabled" BOOLEAN NOT NULL DEFAULT false,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "Campaign_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "EmailDraft" (
+    "id" TEXT NOT NULL,
+    "shopId" TEXT NOT NULL,
+    "campaignId" TEXT NOT NULL,
+    "step" INTEGER NOT NULL,
+    "variant" TEXT NOT NULL,
+    "content" JSONB NOT NULL,
+    "problems" JSONB,
+    "provider" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "EmailDraft_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "Approval" (
+    "id" TEXT NOT NULL,
+    "shopId" TEXT NOT NULL,
+    "campaignId" TEXT NOT NULL,
+    "version" INTEGER NOT NULL,
+    "contentHash" TEXT NOT NULL,
+    "approvedBy" TEXT NOT NULL,
+    "approvedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "Approval_pkey" PRIMARY KEY ("id")
+);
+
 -- CreateIndex
 CREATE INDEX "Session_shop_idx" ON "Session"("shop");
 
@@ -536,6 +597,21 @@ CREATE INDEX "SegmentTransition_shopId_customerId_at_idx" ON "SegmentTransition"
 -- CreateIndex
 CREATE INDEX "ModelFit_shopId_kind_fittedAt_idx" ON "ModelFit"("shopId", "kind", "fittedAt");
 
+-- CreateIndex
+CREATE INDEX "Campaign_shopId_kind_idx" ON "Campaign"("shopId", "kind");
+
+-- CreateIndex
+CREATE INDEX "EmailDraft_shopId_idx" ON "EmailDraft"("shopId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "EmailDraft_campaignId_step_variant_key" ON "EmailDraft"("campaignId", "step", "variant");
+
+-- CreateIndex
+CREATE INDEX "Approval_campaignId_approvedAt_idx" ON "Approval"("campaignId", "approvedAt");
+
+-- CreateIndex
+CREATE INDEX "Approval_shopId_idx" ON "Approval"("shopId");
+
 -- AddForeignKey
 ALTER TABLE "Customer" ADD CONSTRAINT "Customer_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
@@ -616,4 +692,22 @@ ALTER TABLE "SegmentTransition" ADD CONSTRAINT "SegmentTransition_segmentId_fkey
 
 -- AddForeignKey
 ALTER TABLE "ModelFit" ADD CONSTRAINT "ModelFit_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "ShopSettings" ADD CONSTRAINT "ShopSettings_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Campaign" ADD CONSTRAINT "Campaign_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "EmailDraft" ADD CONSTRAINT "EmailDraft_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "EmailDraft" ADD CONSTRAINT "EmailDraft_campaignId_fkey" FOREIGN KEY ("campaignId") REFERENCES "Campaign"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Approval" ADD CONSTRAINT "Approval_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Approval" ADD CONSTRAINT "Approval_campaignId_fkey" FOREIGN KEY ("campaignId") REFERENCES "Campaign"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
