@@ -259,9 +259,11 @@ describe("saveSegment and evaluateSegment", () => {
     const again = await saveSegment(SHOP, { name: "Browsers no buy", rule }, { now: NOW });
     expect(again.key).toBe("browsers-no-buy-2");
 
-    expect(await evaluateSegment(SHOP, saved.id, { now: NOW, pageSize: 11 })).toEqual({ size: want.length, entered: want.length, left: 0 });
+    // Saving evaluated it: its members are stored, each with an "entered" transition.
     const members = await prisma.segmentMembership.findMany({ where: { segmentId: saved.id }, select: { customerId: true }, orderBy: { customerId: "asc" } });
     expect(members.map((m) => m.customerId)).toEqual(want);
+    expect(await prisma.segmentTransition.count({ where: { segmentId: saved.id, kind: "entered", at: NOW } })).toBe(want.length);
+    expect(await evaluateSegment(SHOP, saved.id, { now: NOW, pageSize: 11 })).toEqual({ size: want.length, entered: 0, left: 0 });
     expect(await evaluateSegment(SHOP, saved.id, { now: NOW })).toEqual({ size: want.length, entered: 0, left: 0 });
 
     // One member orders; another is deleted; a non-member starts browsing.

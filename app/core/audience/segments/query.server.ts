@@ -1,0 +1,166 @@
+// The query machinery shared by counts, samples, evaluation and the per-customer
+// update: a stored or submitted rule validated and prepared (product sets
+// resolved), page conditions answered for a page of customer ids, and the
+// keyset walk over a shop's customers. Every query is scoped by shop.
+import type { Prisma } from "@prisma/client";
+import type { Database } from "~/db.server";
+import { activityWhere, baseWhere, compile, countSatisfies, hasTag, planRule, type CompileContext } from "./compile";
+import { parseRule, type Condition, type ProductTarget, type Rule } from "./rule";
+
+export const PAGE_SIZE = 1000;
+export const MAX_SAMPLE = 100;
+
+export type SegmentOptions = { db?: Database; now?: Date; /** customers per page of the page walk (tests use small pages) */ pageSize?: number };
+
+/** A rule (or a segment's name) that failed validation: `errors` are readable by the merchant. */
+export class SegmentRuleError extends Error {
+  constructor(readonly errors: string[]) {
+    super(`invalid segment rule: ${errors.join("; ")}`);
+    this.name = "SegmentRuleError";
+  }
+}
+
+/** No such segment in this shop (another shop's id reads the same as a missing one). */
+export class SegmentNotFoundError extends Error {
+  constructor(readonly shopId: string, readonly segmentId: string, kind = "segment") {
+    super(`no ${kind} ${segmentId} in ${shopId}`);
+    this.name = "SegmentNotFoundError";
+  }
+}
+
+/** A built-in segment asked to do what only merchant segments do (be deleted, be edited). */
+export class BuiltinSegmentError extends Error {
+  constructor(readonly key: string, action: string) {
+    super(`“${key}” is a built-in segment: it cannot be ${action}`);
+    this.name = "BuiltinSegmentError";
+  }
+}
+
+export function validRule(input: unknown): Rule {
+  const result = parseRule(input);
+  if (!result.ok) throw new SegmentRuleError(result.errors);
+  return result.rule;
+}
+
+/** A rule ready to query: its product sets resolved, and whether it needs the page walk. */
+export type Prepared = { rule: Rule; ctx: CompileContext; pageConditions: Array<{ key: string; condition: Condition }>; pageSize: number };
+
+export async function prepare(db: Database, shopId: string, input: unknown, now: Date, pageSize = PAGE_SIZE): Promise<Prepared> {
+  const rule = validRule(input);
+  const { productTargets, pageConditions } = planRule(rule);
+  const productIds = new Map<string, string[]>();
+  if (productTargets.length > 0) {
+    const sets = await resolveProductTargets(db, shopId, productTargets.map((t) => t.target));
+    productTargets.forEach((t, i) => productIds.set(t.key, sets[i]!));
+  }
+  return { rule, ctx: { shopId, now, productIds }, pageConditions, pageSize };
+}
+
+type CatalogTarget = Exclude<ProductTarget, { kind: "product" }>;
+export type CatalogRow = { shopifyId: string; productType: string; tags: string; collections: Prisma.JsonValue | null };
+
+/** Whether a product belongs to a product type, collection or product tag, ignoring case. */
+export function productMatches(target: CatalogTarget, p: CatalogRow): boolean {
+  const value = target.value.trim().toLowerCase();
+  return target.kind === "productType" ? p.productType.trim().toLowerCase() === value
+    : target.kind === "productTag" ? hasTag(p.tags, value)
+    : collectionNames(p.collections).includes(value);
+}
+
+export const CATALOG_SELECT = { id: true, shopifyId: true, productType: true, tags: true, collections: true } as const;
+
+/**
+ * The Shopify product ids each target covers. The catalog is read in pages of
+ * plain fields and matched here, ignoring case the same way on both databases
+ * (and Product.collections is JSON, which the two databases filter differently).
+ */
+async function resolveProductTargets(db: Database, shopId: string, targets: CatalogTarget[]): Promise<string[][]> {
+  const sets = targets.map(() => [] as string[]);
+  let after: string | undefined;
+  for (;;) {
+    const products = await db.product.findMany({
+      where: { shopId, ...(after === undefined ? {} : { id: { gt: after } }) },
+      select: CATALOG_SELECT,
+      orderBy: { id: "asc" },
+      take: PAGE_SIZE,
+    });
+    for (const p of products) targets.forEach((target, i) => productMatches(target, p) && sets[i]!.push(p.shopifyId));
+    if (products.length < PAGE_SIZE) return sets;
+    after = products[products.length - 1]!.id;
+  }
+}
+
+/** Lower-cased ids, handles and titles of a product's collections ([{ id, handle, title }]). */
+function collectionNames(collections: Prisma.JsonValue | null): string[] {
+  if (!Array.isArray(collections)) return [];
+  const names: string[] = [];
+  for (const c of collections) {
+    if (typeof c !== "object" || c === null || Array.isArray(c)) continue;
+    for (const field of ["id", "handle", "title"]) {
+      const v = (c as Record<string, unknown>)[field];
+      if (typeof v === "string" || typeof v === "number") names.push(String(v).trim().toLowerCase());
+    }
+    const id = (c as Record<string, unknown>).id;
+    if (typeof id === "string") names.push(id.replace(/^gid:\/\/shopify\/Collection\//, "").toLowerCase());
+  }
+  return names;
+}
+
+/** The where for one page of customer ids: the page's answers to each page condition, then the compiled rule. */
+export async function pageWhere(db: Database, p: Prepared, pageIds: string[]): Promise<Prisma.CustomerWhereInput> {
+  const pageMatches = new Map<string, string[]>();
+  let tags: Map<string, string> | undefined;
+  for (const { key, condition } of p.pageConditions) {
+    if (condition.type === "tag") {
+      tags ??= new Map(
+        (await db.customer.findMany({ where: { id: { in: pageIds } }, select: { id: true, tags: true } })).map((c) => [c.id, c.tags]),
+      );
+      const has = (id: string) => hasTag(tags!.get(id) ?? "", condition.tag);
+      pageMatches.set(key, pageIds.filter((id) => (condition.op === "has" ? has(id) : !has(id))));
+    } else if (condition.type === "activity") {
+      const counts = await countEvents(db, condition, p.ctx, pageIds);
+      pageMatches.set(key, pageIds.filter((id) => countSatisfies(condition, counts.get(id) ?? 0)));
+    } else {
+      throw new Error(`segment rule: ${condition.type} is not a page condition`);
+    }
+  }
+  const where: Prisma.CustomerWhereInput = compile(p.rule, { ...p.ctx, pageMatches });
+  return { AND: [{ id: { in: pageIds } }, where] };
+}
+
+/** Matching events per customer of the page: one groupBy, at most PAGE_SIZE rows back. */
+export async function countEvents(
+  db: Database,
+  condition: Extract<Condition, { type: "activity" }>,
+  ctx: CompileContext,
+  pageIds: string[],
+): Promise<Map<string, number>> {
+  const events = activityWhere(condition, ctx.shopId, ctx.now);
+  const rows =
+    events.model === "order"
+      ? await db.order.groupBy({ by: ["customerId"], where: { ...events.where, customerId: { in: pageIds } }, _count: { _all: true } })
+      : await db.browseEvent.groupBy({ by: ["customerId"], where: { ...events.where, customerId: { in: pageIds } }, _count: { _all: true } });
+  const counts = new Map<string, number>();
+  for (const row of rows) if (row.customerId !== null) counts.set(row.customerId, row._count._all);
+  return counts;
+}
+
+/**
+ * Pages of the shop's customer ids in id order (keyset: `id > last`). `everyone`
+ * includes deleted and erased customers (evaluation must see them leave).
+ */
+export async function* customerPages(db: Database, shopId: string, pageSize: number, everyone = false): AsyncGenerator<string[]> {
+  let after: string | undefined;
+  const scope: Prisma.CustomerWhereInput = everyone ? { shopId } : baseWhere(shopId);
+  for (;;) {
+    const rows = await db.customer.findMany({
+      where: { AND: [scope, after === undefined ? {} : { id: { gt: after } }] },
+      select: { id: true },
+      orderBy: { id: "asc" },
+      take: pageSize,
+    });
+    if (rows.length > 0) yield rows.map((r) => r.id);
+    if (rows.length < pageSize) return;
+    after = rows[rows.length - 1]!.id;
+  }
+}
