@@ -2,6 +2,7 @@
 import path from "node:path";
 import { intOption, parseCommand, UsageError } from "./args";
 import { clvCommand } from "./clv";
+import { DEFAULT_NON_PRODUCTS } from "../app/core/recommend/order-lines";
 
 type Command = { summary: string; usage: string; run: (argv: string[]) => Promise<number> };
 
@@ -169,6 +170,110 @@ Writes to DATABASE_URL. Re-importing the same file updates in place (ids "import
         }
       } catch (error) {
         if (error instanceof ImportInputError) throw new UsageError(`import-orders: ${error.message}`);
+        throw error;
+      }
+    },
+  },
+  "recommend-eval": {
+    summary: "measure product recommendations on an order-line CSV against popularity",
+    usage: `Usage: loopwise recommend-eval --orders PATH... --order-col NAME --customer-col NAME --product-col NAME --date-col NAME
+                               --split-date YYYY-MM-DD [--k 4] [--quantity-col NAME] [--cancel-prefix C]
+                               [--exclude-products LIST] [--similarity cosine|jaccard|conditional|lift] [--json]
+
+Trains the co-purchase recommender (the one behind the emails' "often bought
+with" blocks) on the orders before the split date and tests it on what
+customers bought next.
+
+  --orders PATH...      CSV files with a header line, one row per product of an order;
+                        several files (or directories: their *.csv, in name order) are
+                        read as one history
+  --order-col NAME      order / invoice id (rows sharing it form one order)
+  --customer-col NAME   customer id ("17850.0" and "17850" are one customer)
+  --product-col NAME    product id or stock code
+  --date-col NAME       YYYYMMDD, YYYY-MM-DD, an ISO date-time, or M/D/YYYY H:mm (the
+                        original UCI form); without an offset read as UTC
+  --split-date D        orders from this day on (00:00 UTC) are the test side
+  --k N                 products recommended per customer (default 4)
+  --quantity-col NAME   with it, rows with a quantity <= 0 (returns) are skipped
+  --cancel-prefix P     an order id starting with P then a digit is a cancellation and
+                        skipped (default C, the UCI convention; "" for none)
+  --exclude-products L  comma-separated codes that are not products, skipped
+                        (default ${DEFAULT_NON_PRODUCTS.join(",")}; "" for none)
+  --similarity S        co-purchase similarity (default cosine, chosen by measurement)
+  --json                print one JSON object
+
+Protocol (issue 4): every customer with orders on both sides of the split is
+evaluated on their first order after it (ties: the smaller order id); the
+targets are its products they had not bought before; a hit is any target among
+the k recommendations. A customer whose first order holds only products they
+had bought is counted in withoutNewProducts and left out of both rates (neither
+method recommends bought products). The baseline recommends the k products in
+most training orders that the customer has not bought.
+Rows without a customer id are guest orders: they train both methods and are
+never evaluated. A product counts once per order, whatever its quantity.
+Prints customers, hitRate, popularityHitRate, and hits, onlyOurs/onlyPopularity
+(customers hit by one method only), coverage, counts of skipped rows, seconds.
+Bad input (missing file or column, a bad date) exits with code 2.`,
+    run: async (argv) => {
+      const { values, positionals } = parseCommand(
+        "recommend-eval",
+        argv,
+        {
+          orders: { type: "string", multiple: true },
+          "order-col": { type: "string" },
+          "customer-col": { type: "string" },
+          "product-col": { type: "string" },
+          "date-col": { type: "string" },
+          "quantity-col": { type: "string" },
+          "split-date": { type: "string" },
+          k: { type: "string" },
+          "cancel-prefix": { type: "string" },
+          "exclude-products": { type: "string" },
+          similarity: { type: "string" },
+          json: { type: "boolean" },
+        },
+        Infinity,
+      );
+      if (values.help) return help("recommend-eval");
+      if (!values.orders?.length) throw new UsageError("recommend-eval: --orders is required (see loopwise recommend-eval --help)");
+      for (const name of ["order-col", "customer-col", "product-col", "date-col", "split-date"] as const) {
+        if (!values[name]) throw new UsageError(`recommend-eval: --${name} is required (see loopwise recommend-eval --help)`);
+      }
+      const similarity = values.similarity ?? "cosine";
+      if (!["cosine", "jaccard", "conditional", "lift"].includes(similarity)) throw new UsageError(`recommend-eval: --similarity must be cosine, jaccard, conditional or lift, got "${similarity}"`);
+      const cancelPrefix = values["cancel-prefix"];
+      if (cancelPrefix !== undefined && !/^[A-Za-z]*$/.test(cancelPrefix)) throw new UsageError(`recommend-eval: --cancel-prefix must be letters (or ""), got "${cancelPrefix}"`);
+      const excluded = values["exclude-products"];
+      const { runRecommendEval, RecommendEvalInputError } = await import("../app/core/recommend/evaluate-files.server");
+      const { TransactionInputError } = await import("../app/core/audience/clv/transaction-rows");
+      try {
+        const result = await runRecommendEval({
+          paths: [...values.orders, ...positionals].map((p) => path.resolve(p)),
+          columns: {
+            order: values["order-col"]!,
+            customer: values["customer-col"]!,
+            product: values["product-col"]!,
+            date: values["date-col"]!,
+            ...(values["quantity-col"] ? { quantity: values["quantity-col"] } : {}),
+          },
+          splitDate: values["split-date"]!,
+          k: intOption("recommend-eval", "k", values.k, 4, { min: 1, max: 100 }),
+          cancelPrefix,
+          nonProducts: excluded === undefined ? undefined : excluded.split(",").map((c) => c.trim()).filter(Boolean),
+          similarity: similarity as "cosine" | "jaccard" | "conditional" | "lift",
+        });
+        if (values.json) process.stdout.write(JSON.stringify(result) + "\n");
+        else {
+          const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
+          process.stdout.write(
+            `${result.customers} customers evaluated (${result.customersBothSides} with orders on both sides of ${result.splitDate}; ${result.withoutNewProducts} bought nothing new)\n` +
+              `hit rate at k=${result.k}: ours ${pct(result.hitRate)} (${result.hits}), popularity ${pct(result.popularityHitRate)} (${result.popularityHits}); hit by ours only ${result.onlyOurs}, by popularity only ${result.onlyPopularity}\n` +
+              `trained on ${result.trainOrders} orders (${result.guestTrainOrders} guest) and ${result.trainProducts} products from ${result.rows} rows in ${result.files} file(s); skipped ${result.skipped.cancellations} cancellation, ${result.skipped.nonPositiveQuantity} return and ${result.skipped.nonProducts} non-product rows; ${result.seconds.toFixed(2)} s\n`,
+          );
+        }
+        return 0;
+      } catch (error) {
+        if (error instanceof RecommendEvalInputError || error instanceof TransactionInputError) throw new UsageError(`recommend-eval: ${error.message}`);
         throw error;
       }
     },
