@@ -448,6 +448,25 @@ CREATE TABLE "Approval" (
     CONSTRAINT "Approval_campaignId_fkey" FOREIGN KEY ("campaignId") REFERENCES "Campaign" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
+-- CreateTable
+CREATE TABLE "Offer" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shopId" TEXT NOT NULL,
+    "campaignId" TEXT NOT NULL,
+    "step" INTEGER NOT NULL,
+    "customerId" TEXT NOT NULL,
+    "code" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "value" INTEGER NOT NULL,
+    "expiresAt" DATETIME NOT NULL,
+    "shopifyDiscountId" TEXT,
+    "status" TEXT NOT NULL DEFAULT 'pending',
+    "error" TEXT,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "Offer_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
 -- CreateIndex
 CREATE INDEX "Session_shop_idx" ON "Session"("shop");
 
@@ -591,4 +610,10 @@ CREATE INDEX "Approval_campaignId_approvedAt_idx" ON "Approval"("campaignId", "a
 
 -- CreateIndex
 CREATE INDEX "Approval_shopId_idx" ON "Approval"("shopId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Offer_campaignId_step_customerId_key" ON "Offer"("campaignId", "step", "customerId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Offer_shopId_code_key" ON "Offer"("shopId", "code");
 

@@ -468,6 +468,26 @@ CREATE TABLE "Approval" (
     CONSTRAINT "Approval_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "Offer" (
+    "id" TEXT NOT NULL,
+    "shopId" TEXT NOT NULL,
+    "campaignId" TEXT NOT NULL,
+    "step" INTEGER NOT NULL,
+    "customerId" TEXT NOT NULL,
+    "code" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "value" INTEGER NOT NULL,
+    "expiresAt" TIMESTAMP(3) NOT NULL,
+    "shopifyDiscountId" TEXT,
+    "status" TEXT NOT NULL DEFAULT 'pending',
+    "error" TEXT,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "Offer_pkey" PRIMARY KEY ("id")
+);
+
 -- CreateIndex
 CREATE INDEX "Session_shop_idx" ON "Session"("shop");
 
@@ -612,6 +632,12 @@ CREATE INDEX "Approval_campaignId_approvedAt_idx" ON "Approval"("campaignId", "a
 -- CreateIndex
 CREATE INDEX "Approval_shopId_idx" ON "Approval"("shopId");
 
+-- CreateIndex
+CREATE UNIQUE INDEX "Offer_campaignId_step_customerId_key" ON "Offer"("campaignId", "step", "customerId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Offer_shopId_code_key" ON "Offer"("shopId", "code");
+
 -- AddForeignKey
 ALTER TABLE "Customer" ADD CONSTRAINT "Customer_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
@@ -710,4 +736,7 @@ ALTER TABLE "Approval" ADD CONSTRAINT "Approval_shopId_fkey" FOREIGN KEY ("shopI
 
 -- AddForeignKey
 ALTER TABLE "Approval" ADD CONSTRAINT "Approval_campaignId_fkey" FOREIGN KEY ("campaignId") REFERENCES "Campaign"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Offer" ADD CONSTRAINT "Offer_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 

@@ -1,0 +1,91 @@
+// Per-recipient discount codes through the Admin API (the fake Shopify over real HTTP).
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import prisma from "~/db.server";
+import { discountCodeInput, minorToDecimal, newOfferCode, termsProblems } from "~/core/offers/offer";
+import { ensureOffer, OfferError } from "~/core/offers/offers.server";
+import { sampleStore, startFakeShopify } from "../../fakes/shopify-admin";
+import { TEST_API_KEY, TEST_API_SECRET } from "../../setup/test-config";
+import { adminFor } from "../backfill/helpers";
+
+const SHOP = "offers-a.myshopify.com";
+const OTHER = "offers-b.myshopify.com";
+const fake = await startFakeShopify({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, stores: { [SHOP]: sampleStore({ seed: 1 }), [OTHER]: sampleStore({ seed: 2 }) } });
+afterAll(() => fake.close());
+const NOW = new Date("2026-11-27T10:00:00.000Z");
+const TEN = { kind: "percentage", value: 10, expiresInDays: 7 } as const;
+
+let target: { campaignId: string; step: number; customerId: string };
+beforeEach(async () => {
+  await prisma.shop.deleteMany({ where: { id: { in: [SHOP, OTHER] } } });
+  await prisma.shop.createMany({ data: [{ id: SHOP, currency: "EUR" }, { id: OTHER }] });
+  const customer = await prisma.customer.create({ data: { shopId: SHOP, shopifyId: "5001", email: "ada@example.com" } });
+  const campaign = await prisma.campaign.create({ data: { shopId: SHOP, kind: "flow", flowType: "win-back", objective: "win-back", name: "Win back", plan: {} } });
+  target = { campaignId: campaign.id, step: 1, customerId: customer.id };
+});
+
+describe("offer terms and codes", () => {
+  it("bounds terms by the incentive policy", () => {
+    expect(termsProblems(TEN)).toEqual([]);
+    expect(termsProblems({ ...TEN, value: 40 })).toEqual(["40% is above the shop's limit of 15%"]);
+    expect(termsProblems({ ...TEN, value: 40 }, { maxPercentOff: 50, maxAmountOff: 1, maxExpiryDays: 30 })).toEqual([]);
+    expect(termsProblems({ ...TEN, expiresInDays: 0 })).toHaveLength(1);
+    expect(termsProblems({ kind: "fixed_amount", value: 2.5, expiresInDays: 3 })).toHaveLength(1);
+  });
+
+  it("draws readable, distinct codes and formats amounts per currency", () => {
+    const codes = new Set(Array.from({ length: 1000 }, () => newOfferCode()));
+    expect(codes.size).toBe(1000);
+    for (const c of codes) expect(c).toMatch(/^LW-[0-9A-HJKMNP-TV-Z]{10}$/);
+    expect(minorToDecimal(500, "USD")).toBe("5.00");
+    expect(minorToDecimal(500, "JPY")).toBe("500");
+    expect(minorToDecimal(5, "KWD")).toBe("0.005");
+    const input = discountCodeInput({ code: "LW-X", title: "t", terms: TEN, currency: "EUR", customerGid: "gid://shopify/Customer/1", startsAt: NOW, endsAt: NOW });
+    expect(input.customerGets.value).toEqual({ percentage: 0.1 });
+    expect(input).toMatchObject({ usageLimit: 1, appliesOncePerCustomer: true, context: { customers: { add: ["gid://shopify/Customer/1"] } } });
+  });
+});
+
+describe("ensureOffer", () => {
+  it("creates one single-use code for this customer in Shopify, and a retry reuses it", async () => {
+    const before = fake.mutations("discountCodeBasicCreate").length;
+    const admin = adminFor(fake, SHOP);
+    const offer = await ensureOffer(SHOP, target, TEN, { admin, now: NOW });
+    expect(offer).toMatchObject({ status: "created", kind: "percentage", value: 10 });
+    expect(offer.expiresAt.toISOString()).toBe("2026-12-04T10:00:00.000Z");
+    const sent = fake.mutations("discountCodeBasicCreate").slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.shop).toBe(SHOP);
+    expect(sent[0]!.variables.basicCodeDiscount).toMatchObject({ code: offer.code, usageLimit: 1, context: { customers: { add: ["gid://shopify/Customer/5001"] } }, endsAt: "2026-12-04T10:00:00.000Z" });
+    const again = await ensureOffer(SHOP, target, TEN, { admin, now: NOW });
+    expect(again.code).toBe(offer.code);
+    expect(fake.mutations("discountCodeBasicCreate").length - before).toBe(1);
+  });
+
+  it("recovers a crash between Shopify's answer and our record (the same code, not a second one)", async () => {
+    const admin = adminFor(fake, SHOP);
+    const first = await ensureOffer(SHOP, target, TEN, { admin, now: NOW });
+    await prisma.offer.update({ where: { id: first.id }, data: { status: "pending", shopifyDiscountId: null } }); // as if we crashed
+    const again = await ensureOffer(SHOP, target, TEN, { admin, now: NOW });
+    expect(again).toMatchObject({ code: first.code, status: "created" });
+    expect(await prisma.offer.count({ where: { shopId: SHOP } })).toBe(1);
+  });
+
+  it("refuses terms over the policy and another shop's customer, creating nothing", async () => {
+    const admin = adminFor(fake, SHOP);
+    await expect(ensureOffer(SHOP, target, { ...TEN, value: 60 }, { admin })).rejects.toThrow(/above the shop's limit/);
+    await expect(ensureOffer(OTHER, target, TEN, { admin: adminFor(fake, OTHER) })).rejects.toBeInstanceOf(OfferError);
+    expect(await prisma.offer.count()).toBe(0);
+  });
+
+  it("an Admin API failure leaves the row pending, and the retry creates that same code once", async () => {
+    const admin = adminFor(fake, SHOP);
+    const before = fake.mutations("discountCodeBasicCreate").length;
+    fake.failRequests({ nth: 1, status: 503, match: "LoopwiseOfferCreate" });
+    await expect(ensureOffer(SHOP, target, TEN, { admin, now: NOW })).rejects.toThrow(/503/);
+    const pending = await prisma.offer.findFirstOrThrow({ where: { shopId: SHOP } });
+    expect(pending.status).toBe("pending");
+    const done = await ensureOffer(SHOP, target, TEN, { admin, now: NOW });
+    expect(done).toMatchObject({ code: pending.code, status: "created" });
+    expect(fake.mutations("discountCodeBasicCreate").length - before).toBe(1);
+  });
+});
