@@ -20,13 +20,14 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   return { apiKey: env.SHOPIFY_API_KEY, demo: isDemoShop(session.shop) };
 };
 
-/** The admin pages; issues 3–6 add Segments, Flows and Campaigns here. */
+/** The admin pages; issues 4–6 add Flows and Campaigns here. */
 function AdminNav() {
   return (
     <NavMenu>
       <NavLink to="/app" rel="home" end>
         Home
       </NavLink>
+      <NavLink to="/app/segments">Segments</NavLink>
       <NavLink to="/app/customers">Customers</NavLink>
     </NavMenu>
   );
