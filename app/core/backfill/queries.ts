@@ -6,7 +6,7 @@ const gql = String.raw;
 
 export const SHOP_QUERY = gql`#graphql
   query LoopwiseShop {
-    shop { name myshopifyDomain currencyCode ianaTimezone }
+    shop { name email myshopifyDomain currencyCode ianaTimezone primaryDomain { host } billingAddress { address1 address2 city province zip country } }
   }`;
 
 export const COUNTS_QUERY = gql`#graphql
@@ -100,7 +100,15 @@ const money = z.object({ amount: z.string(), currencyCode: z.string() });
 const shopMoney = z.object({ shopMoney: money });
 
 export const zShop = z.object({
-  shop: z.object({ name: z.string(), myshopifyDomain: z.string(), currencyCode: z.string(), ianaTimezone: z.string() }),
+  shop: z.object({
+    name: z.string(),
+    email: z.string().nullable().optional(),
+    myshopifyDomain: z.string(),
+    currencyCode: z.string(),
+    ianaTimezone: z.string(),
+    primaryDomain: z.object({ host: z.string() }).nullable().optional(),
+    billingAddress: z.record(z.string().nullable().optional()).nullable().optional(),
+  }),
 });
 
 const count = z.object({ count: z.number().int(), precision: z.string() }).nullable();

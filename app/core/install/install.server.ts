@@ -72,7 +72,7 @@ export async function onInstalled({ shop, scopes, admin }: InstallContext): Prom
   const { installedAt, reinstalled } = await upsertShop(shop, scopes);
   const shopInfo = await step("shop details", shop, async () => {
     const { shop: s } = await throttledAdmin(admin).request(SHOP_QUERY, {}, zShop);
-    const value = { name: s.name, currency: s.currencyCode, timezone: s.ianaTimezone };
+    const value = { name: s.name, currency: s.currencyCode, timezone: s.ianaTimezone, email: s.email ?? null, domain: s.primaryDomain?.host ?? null, address: oneLineAddress(s.billingAddress) };
     await prisma.shop.update({ where: { id: shop }, data: value });
     return value;
   });
@@ -104,4 +104,11 @@ export async function installStatus(shopId: string): Promise<InstallStatus | nul
     issues: (row.installIssues ?? {}) as InstallIssues,
     backfill: await backfillProgress(shopId),
   };
+}
+
+/** "1 Harbour Street, Portsmouth, PO1 2AB, United Kingdom", or null when Shopify has none. */
+export function oneLineAddress(a: Record<string, string | null | undefined> | null | undefined): string | null {
+  if (!a) return null;
+  const parts = ["address1", "address2", "city", "province", "zip", "country"].map((k) => a[k]?.trim()).filter((v): v is string => !!v);
+  return parts.length > 0 ? parts.join(", ") : null;
 }

@@ -31,7 +31,9 @@ export const ADMIN_SDL = /* GraphQL */ `
     currencyCode: String!
     ianaTimezone: String!
     primaryDomain: Domain!
+    billingAddress: ShopAddress!
   }
+  type ShopAddress { address1: String address2: String city: String province: String zip: String country: String }
 
   type MoneyV2 { amount: Money! currencyCode: String! }
   type MoneyBag { shopMoney: MoneyV2! presentmentMoney: MoneyV2! }

@@ -151,6 +151,10 @@ export interface RestShop {
   currency: string;
   iana_timezone: string;
   email?: string;
+  /** The billing address (the legal footer's default). */
+  address?: { address1?: string; address2?: string; city?: string; province?: string; zip?: string; country?: string };
+  /** The storefront's primary domain (default: the myshopify domain). */
+  domain?: string;
 }
 
 /** One shop's data on the fake. Mutations (consent updates) change it in place. */

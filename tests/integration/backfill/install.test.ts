@@ -13,7 +13,7 @@ const stores: Record<string, FakeStore> = {
   [shop]: sampleStore({ seed: 3, products: 8, customers: 25, orders: 12, oldOrders: 2 }),
   [flaky]: sampleStore({ seed: 4, products: 2, customers: 2, orders: 2 }),
 };
-stores[shop]!.shop = { name: "Install Shop", currency: "EUR", iana_timezone: "Europe/Paris" };
+stores[shop]!.shop = { name: "Install Shop", currency: "EUR", iana_timezone: "Europe/Paris", email: "owner@install.example", domain: "install.example", address: { address1: "3 Rue Mouffetard", city: "Paris", zip: "75005", country: "France" } };
 const fake = await startFakeShopify({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, stores });
 // Before any app module reads the environment (so every app import below is dynamic).
 process.env.SHOPIFY_ADMIN_ORIGIN = fake.origin;
@@ -51,6 +51,8 @@ describe("install", () => {
 
     const row = await prisma.shop.findUniqueOrThrow({ where: { id: shop } });
     expect(row).toMatchObject({ status: "installed", name: "Install Shop", currency: "EUR", timezone: "Europe/Paris", webPixelId: "1" });
+    // The sender and footer defaults come from the shop's own details.
+    expect(row).toMatchObject({ email: "owner@install.example", domain: "install.example", address: "3 Rue Mouffetard, Paris, 75005, France" });
     expect(fake.mutations("webPixelCreate")).toHaveLength(1);
     const { webPixel } = fake.mutations("webPixelCreate")[0]!.variables as { webPixel: { settings: string } };
     const settings = JSON.parse(webPixel.settings) as unknown;
