@@ -79,7 +79,7 @@ export async function runRecommendEval(options: RecommendEvalOptions): Promise<R
   }
   const read = rows.result();
   if (read.errorCount > 0) {
-    const lines = read.errors.map((e) => `  line ${e.line}: ${e.message}`).join("\n");
+    const lines = read.errors.map((e) => `  ${e.message}`).join("\n");
     throw new RecommendEvalInputError(`${read.errorCount}${rows.tooManyErrors ? "+" : ""} bad row(s):\n${lines}`);
   }
   const similarity = options.similarity ?? "cosine";

@@ -98,8 +98,9 @@ export class OrderLineRows {
       return;
     }
     this.rows++;
-    const where = this.file ? `${this.file}: ` : "";
-    const fail = (message: string) => this.errors.add(record.line, where + message);
+    const where = `${this.file ? `${this.file} ` : ""}line ${record.line}`;
+    // Messages carry the file and line: several files are read as one.
+    const fail = (message: string) => this.errors.add(record.line, `${where}: ${message}`);
     if (record.error) return fail(record.error);
     const field = (name: keyof OrderLineColumns) => (record.fields[this.index![name]!] ?? "").trim();
     const { columns } = this.options;
@@ -132,7 +133,7 @@ export class OrderLineRows {
     const key = normalizeKey(orderText);
     let order = this.orders.get(key);
     if (!order) {
-      order = { orderId: key, customerId, at, products: [], productSet: new Set(), firstLine: `${where}line ${record.line}` };
+      order = { orderId: key, customerId, at, products: [], productSet: new Set(), firstLine: where };
       this.orders.set(key, order);
     } else if (order.customerId !== customerId) {
       return fail(`order ${key} belongs to customer ${order.customerId ?? "(none)"} (${order.firstLine}), not ${customerId ?? "(none)"}`);

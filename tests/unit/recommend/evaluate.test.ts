@@ -91,11 +91,11 @@ describe("OrderLineRows", () => {
   it("reports bad rows with file and line, and missing columns by name", () => {
     const out = read("Invoice,Item,When,Customer\n1,A,2024-13-01,x\n,A,20240101,x\n2,,20240101,x\n3,A,yesterday,x\n4,A,20240101,x\n4,K,20240101,y\n");
     expect(out.errors.map((e) => e.line)).toEqual([2, 3, 4, 5, 7]);
-    expect(out.errors[0]!.message).toMatch(/^f\.csv: When: invalid date/);
+    expect(out.errors[0]!.message).toMatch(/^f\.csv line 2: When: invalid date/);
     expect(out.errors[1]!.message).toMatch(/empty Invoice/);
     expect(out.errors[2]!.message).toMatch(/empty Item/);
     expect(out.errors[3]!.message).toMatch(/unrecognised date "yesterday" \(expected YYYYMMDD, YYYY-MM-DD, an ISO date-time or M\/D\/YYYY H:mm\)/);
-    expect(out.errors[4]!.message).toMatch(/order 4 belongs to customer x \(f\.csv: line 6\), not y/);
+    expect(out.errors[4]!.message).toMatch(/order 4 belongs to customer x \(f\.csv line 6\), not y/);
     expect(() => read("Invoice,Item,Date,Customer\n")).toThrow(TransactionInputError);
     expect(() => read("Invoice,Item,Date,Customer\n")).toThrow(/not in the header.*When/);
     expect(() => read("Invoice,Item,When,Customer\n", { columns: { ...columns, quantity: "Qty" } })).toThrow(/Qty/);
