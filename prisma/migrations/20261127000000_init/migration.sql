@@ -470,6 +470,17 @@ CREATE TABLE "Offer" (
     CONSTRAINT "Offer_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
+-- CreateTable
+CREATE TABLE "Suppression" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shopId" TEXT NOT NULL,
+    "emailHash" TEXT NOT NULL,
+    "reason" TEXT NOT NULL,
+    "source" TEXT,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "Suppression_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
 -- CreateIndex
 CREATE INDEX "Session_shop_idx" ON "Session"("shop");
 
@@ -619,4 +630,7 @@ CREATE UNIQUE INDEX "Offer_campaignId_step_customerId_key" ON "Offer"("campaignI
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Offer_shopId_code_key" ON "Offer"("shopId", "code");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Suppression_shopId_emailHash_key" ON "Suppression"("shopId", "emailHash");
 

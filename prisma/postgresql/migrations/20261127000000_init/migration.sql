@@ -491,6 +491,18 @@ CREATE TABLE "Offer" (
     CONSTRAINT "Offer_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "Suppression" (
+    "id" TEXT NOT NULL,
+    "shopId" TEXT NOT NULL,
+    "emailHash" TEXT NOT NULL,
+    "reason" TEXT NOT NULL,
+    "source" TEXT,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "Suppression_pkey" PRIMARY KEY ("id")
+);
+
 -- CreateIndex
 CREATE INDEX "Session_shop_idx" ON "Session"("shop");
 
@@ -641,6 +653,9 @@ CREATE UNIQUE INDEX "Offer_campaignId_step_customerId_key" ON "Offer"("campaignI
 -- CreateIndex
 CREATE UNIQUE INDEX "Offer_shopId_code_key" ON "Offer"("shopId", "code");
 
+-- CreateIndex
+CREATE UNIQUE INDEX "Suppression_shopId_emailHash_key" ON "Suppression"("shopId", "emailHash");
+
 -- AddForeignKey
 ALTER TABLE "Customer" ADD CONSTRAINT "Customer_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
@@ -742,4 +757,7 @@ ALTER TABLE "Approval" ADD CONSTRAINT "Approval_campaignId_fkey" FOREIGN KEY ("c
 
 -- AddForeignKey
 ALTER TABLE "Offer" ADD CONSTRAINT "Offer_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Suppression" ADD CONSTRAINT "Suppression_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
