@@ -27,6 +27,7 @@ import {
   addChild,
   canAddCondition,
   canAddGroup,
+  countConditions,
   explainErrors,
   fromRule,
   newCondition,
@@ -53,7 +54,7 @@ const PREVIEW_DEBOUNCE_MS = 350;
 
 export function SegmentBuilder({ action, currency, suggestions, maxNameLength, segment }: SegmentBuilderProps) {
   const [name, setName] = useState(segment?.name ?? "");
-  const [draft, setDraft] = useState<DraftGroup>(() => (segment?.rule ? fromRule(segment.rule, currency) : newGroup()));
+  const [draft, setDraft] = useState<DraftGroup>(() => (segment?.rule ? fromRule(segment.rule, currency) : newGroup("and", [])));
   const [words, setWords] = useState("");
 
   const preview = useFetcher<BuilderResult>();
@@ -84,7 +85,10 @@ export function SegmentBuilder({ action, currency, suggestions, maxNameLength, s
 
   const numbers = useMemo(() => numberConditions(draft), [draft]);
   const previewData = preview.data?.intent === "preview" ? preview.data : undefined;
-  const previewErrors = !converted.ok ? converted.errors : previewData && !previewData.ok ? explainErrors(previewData.errors, draft) : [];
+  const empty = countConditions(draft) === 0;
+  // What the merchant has yet to type (a number, an amount) is guidance; what the server refused is an error.
+  const unfinished = !converted.ok && !empty ? converted.errors : [];
+  const previewErrors = converted.ok && previewData && !previewData.ok ? explainErrors(previewData.errors, draft) : [];
   const saveErrors = save.data?.intent === "save" && !save.data.ok ? explainErrors(save.data.errors, draft) : [];
   const updating = preview.state !== "idle";
   const saving = save.state !== "idle";
@@ -165,7 +169,19 @@ export function SegmentBuilder({ action, currency, suggestions, maxNameLength, s
                 </Text>
                 {updating ? <Spinner size="small" accessibilityLabel="Updating the count" /> : null}
               </InlineStack>
-              {previewErrors.length > 0 ? (
+              {empty ? (
+                <Text as="p" tone="subdued">
+                  Add a condition, or describe the customers in words.
+                </Text>
+              ) : unfinished.length > 0 ? (
+                <Banner tone="warning" title="Finish the rule">
+                  <ul data-rule-errors="">
+                    {unfinished.map((e) => (
+                      <li key={e}>{e}</li>
+                    ))}
+                  </ul>
+                </Banner>
+              ) : previewErrors.length > 0 ? (
                 <Banner tone="critical" title="Fix the rule">
                   <ul data-rule-errors="">
                     {previewErrors.map((e) => (

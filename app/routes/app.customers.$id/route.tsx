@@ -1,7 +1,7 @@
 import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { useLoaderData } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Card, DescriptionList, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Card, DescriptionList, InlineGrid, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
 import type { ReactNode } from "react";
 import { requireShop } from "../../core/shopify/require-shop.server";
 import { ANNUAL_DISCOUNT_RATE } from "../../core/audience/clv/gamma-gamma";
@@ -34,19 +34,18 @@ export default function CustomerProfile() {
   return (
     <Page title={c.name} subtitle={c.email ?? undefined} backAction={{ content: "Customers", url: "/app/customers" }}>
       <Layout>
-        {pred === null ? (
-          <Layout.Section>
-            <Banner tone="info" title="Predictions not available yet">
-              <p data-predictions-reason="">Predictions not available yet: {c.predictionsReason}</p>
-            </Banner>
-          </Layout.Section>
-        ) : null}
         <Layout.Section>
           <InlineGrid columns={{ xs: 1, sm: 2, md: 4 }} gap="400">
-            <StatCard id="orders" label="Orders" value={formatCount(p?.orderCount ?? 0)} hint={p?.refundCount ? `${p.refundCount} refunded` : undefined} />
-            <StatCard id="spent" label="Total spent" value={money(p?.totalSpent ?? 0)} hint="Net of refunds" />
-            <StatCard id="aov" label="Average order value" value={money(p?.averageOrderValue ?? 0)} />
-            <StatCard id="last-order" label="Last order" value={formatDate(p?.lastOrderAt ?? null, timeZone)} hint={p?.firstOrderAt ? `First: ${formatDate(p.firstOrderAt, timeZone)}` : undefined} />
+            {/* Without a profile the figures are unknown, not zero. */}
+            <StatCard id="orders" label="Orders" value={p ? formatCount(p.orderCount) : "—"} hint={p?.refundCount ? `${p.refundCount} refunded` : undefined} />
+            <StatCard id="spent" label="Total spent" value={p ? money(p.totalSpent) : "—"} hint="Net of refunds" />
+            <StatCard id="aov" label="Average order value" value={p ? money(p.averageOrderValue) : "—"} />
+            <StatCard
+              id="last-order"
+              label="Last order"
+              value={formatDate(p?.lastOrderAt ?? null, timeZone)}
+              hint={p?.firstOrderAt ? `First: ${formatDate(p.firstOrderAt, timeZone)}` : undefined}
+            />
           </InlineGrid>
         </Layout.Section>
         <Layout.Section variant="oneHalf">
@@ -129,8 +128,8 @@ export default function CustomerProfile() {
                   ]}
                 />
               ) : (
-                <Text as="p" tone="subdued">
-                  <span data-fact="predictions">Predictions not available yet.</span>
+                <Text as="p">
+                  <span data-predictions-reason="">Predictions not available yet: {c.predictionsReason}</span>
                 </Text>
               )}
               <Text as="p" variant="bodySm" tone="subdued">

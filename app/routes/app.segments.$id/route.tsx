@@ -17,7 +17,7 @@ export const meta: MetaFunction = () => [{ title: "Segment · Loopwise" }];
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
   const segment = await loadSegmentDetail(shop.id, params.id ?? "");
-  return { segment, timeZone: shop.timezone };
+  return { segment, timeZone: shop.timezone, trendDays: DETAIL_TREND_DAYS };
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
@@ -29,7 +29,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 };
 
 export default function SegmentPage() {
-  const { segment: s, timeZone } = useLoaderData<typeof loader>();
+  const { segment: s, timeZone, trendDays } = useLoaderData<typeof loader>();
   const [confirming, setConfirming] = useState(false);
   const deleting = useNavigation().formMethod === "POST";
   const custom = s.kind === "custom";
@@ -78,7 +78,7 @@ export default function SegmentPage() {
                     <span data-segment-size="">{formatCount(s.size)}</span>
                   </Text>
                 </BlockStack>
-                <Sparkline sizes={s.trend} period={`${DETAIL_TREND_DAYS} days`} width={240} height={48} />
+                <Sparkline sizes={s.trend} period={`${trendDays} days`} width={240} height={48} />
               </InlineStack>
               <Text as="p" variant="bodySm" tone="subdued">
                 Last evaluated {formatDate(s.updatedAt, timeZone, true)}.

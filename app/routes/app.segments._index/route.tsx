@@ -16,11 +16,11 @@ export const meta: MetaFunction = () => [{ title: "Segments · Loopwise" }];
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
   const [segments, predictions] = await Promise.all([loadSegmentList(shop.id), predictionAvailability(shop.id)]);
-  return { segments, predictions };
+  return { segments, predictions, trendDays: TREND_DAYS };
 };
 
 export default function Segments() {
-  const { segments, predictions } = useLoaderData<typeof loader>();
+  const { segments, predictions, trendDays } = useLoaderData<typeof loader>();
   const builtin = segments.filter((s) => s.kind === "builtin");
   const custom = segments.filter((s) => s.kind === "custom");
   return (
@@ -45,7 +45,7 @@ export default function Segments() {
                   </Text>
                 </Box>
               ) : (
-                <SegmentTable rows={builtin} />
+                <SegmentTable rows={builtin} trendDays={trendDays} />
               )}
             </Card>
             <Card padding="0">
@@ -55,7 +55,7 @@ export default function Segments() {
                   <p>Build one from rules, or describe the customers in words.</p>
                 </EmptyState>
               ) : (
-                <SegmentTable rows={custom} />
+                <SegmentTable rows={custom} trendDays={trendDays} />
               )}
             </Card>
           </BlockStack>
@@ -82,13 +82,13 @@ function SectionHeading({ title, hint }: { title: string; hint?: string }) {
   );
 }
 
-function SegmentTable({ rows }: { rows: SegmentRow[] }) {
+function SegmentTable({ rows, trendDays }: { rows: SegmentRow[]; trendDays: number }) {
   return (
     <IndexTable
       resourceName={{ singular: "segment", plural: "segments" }}
       itemCount={rows.length}
       selectable={false}
-      headings={[{ title: "Segment" }, { title: "Customers", alignment: "end" }, { title: `Last ${TREND_DAYS} days` }, { title: "Definition" }]}
+      headings={[{ title: "Segment" }, { title: "Customers", alignment: "end" }, { title: `Last ${trendDays} days` }, { title: "Definition" }]}
     >
       {rows.map((s, index) => (
         <IndexTable.Row id={s.id} key={s.id} position={index}>
@@ -107,7 +107,7 @@ function SegmentTable({ rows }: { rows: SegmentRow[] }) {
             </Text>
           </IndexTable.Cell>
           <IndexTable.Cell>
-            <Sparkline sizes={s.trend} period={`${TREND_DAYS} days`} />
+            <Sparkline sizes={s.trend} period={`${trendDays} days`} />
           </IndexTable.Cell>
           <IndexTable.Cell>
             <div style={{ whiteSpace: "normal", maxWidth: 420 }}>
