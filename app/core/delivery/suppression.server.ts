@@ -25,7 +25,8 @@ export interface SuppressionOptions {
   secret?: string;
 }
 
-const CHUNK = 1000;
+// SQLite (through Prisma's adapter) refuses more than 999 bound values in one query.
+const CHUNK = 500;
 const MAX_SOURCE = 200;
 
 export class SuppressionError extends Error {
@@ -81,7 +82,7 @@ export async function isSuppressed(shopId: string, email: string, options: Suppr
   return row !== null;
 }
 
-/** The given emails (as given) that are suppressed in this shop: one query per 1,000. */
+/** The given emails (as given) that are suppressed in this shop: one query per 500. */
 export async function suppressedAmong(shopId: string, emails: readonly string[], options: SuppressionOptions = {}): Promise<Set<string>> {
   const db = options.db ?? prisma;
   const byHash = new Map<string, string[]>();
@@ -101,7 +102,7 @@ export async function suppressedAmong(shopId: string, emails: readonly string[],
 /**
  * The sender's check, for a batch of customers of one shop: who may receive
  * marketing email now, at which address, and why not otherwise. Two queries
- * per 1,000 customers. A customer of another shop is "unknown-customer".
+ * per 500 customers. A customer of another shop is "unknown-customer".
  */
 export async function marketingEligibility(shopId: string, customerIds: readonly string[], options: SuppressionOptions = {}): Promise<Map<string, Eligibility>> {
   const db = options.db ?? prisma;
