@@ -10,12 +10,12 @@ import type { Offer } from "../../flows/plan";
 import { describeOffer, factProblems } from "../claims";
 import type { BodyBlock, DraftCopy } from "../draft";
 import { allowedLinkHosts, plainText, shopUrl } from "../facts";
-import type { GenerationInput } from "../input";
+import { TONES, type GenerationInput } from "../input";
 import { formatMoney } from "../money";
 import { spamFindings } from "../spam";
 import { SUBJECT_RECOMMENDED } from "../validate";
 import { avoidedWordsIn } from "../voice";
-import { CLOSINGS, CTA_LABELS, EXPIRY_LINES, FACT_LINES, GENERIC, OFFER_LINES, PRICE_LINES, SIGN_OFFS, WAS_PRICE_LINES } from "./shared-templates";
+import { CLOSINGS, CTA_LABELS, EXPIRY_LINES, FACT_LINES, GENERIC, LAST_RESORT, OFFER_LINES, PRICE_LINES, SIGN_OFFS, WAS_PRICE_LINES } from "./shared-templates";
 import type { AngleTemplates, CtaTarget } from "./template-types";
 import { LIFECYCLE_TEMPLATES } from "./templates-lifecycle";
 import { SHOPPING_TEMPLATES } from "./templates-shopping";
@@ -38,13 +38,21 @@ export function writeOfflineCopy(input: GenerationInput, seed: number): DraftCop
   };
   const fill = (list: string[]) => fillAll(list, slots, input);
 
+  // Avoid-words can empty a list: fall back to the generic lines, then other tones, then neutral ones.
+  const others = TONES.filter((x) => x !== tone);
   const subjectPool = preferShort(shuffle(fill(t.subjects[tone]), random));
-  const subjects = distinct([...rotate(subjectPool, variant), ...fill(GENERIC.subjects[tone])]).slice(0, 3);
-  const headline = pick(fill(t.headlines[tone]), random, variant) ?? pick(fill(GENERIC.headlines[tone]), random, variant)!;
-  const previewText = pick(fill(t.previews), random, variant) ?? pick(fill(GENERIC.previews), random, variant)!;
-  const intro = pick(fill(t.intros[tone]), random, variant) ?? pick(fill(GENERIC.intros[tone]), random, variant)!;
+  const subjects = distinct([
+    ...rotate(subjectPool, variant),
+    ...fill(GENERIC.subjects[tone]),
+    ...others.flatMap((o) => [...fill(t.subjects[o]), ...fill(GENERIC.subjects[o])]),
+    ...fill(LAST_RESORT.subjects),
+  ]).slice(0, 3);
+  const headline = pick(fill(t.headlines[tone]), random, variant) ?? pick(fill(GENERIC.headlines[tone]), random, variant) ?? subjects[0] ?? slots.shop!;
+  const previewText = pick(fill(t.previews), random, variant) ?? pick(fill([...GENERIC.previews, ...LAST_RESORT.previews]), random, variant) ?? slots.shop!;
+  const intro = pick(fill(t.intros[tone]), random, variant) ?? pick(fill([...GENERIC.intros[tone], ...LAST_RESORT.intros]), random, variant);
 
-  const bodyBlocks: BodyBlock[] = [{ type: "greeting" }, { type: "paragraph", text: intro }];
+  const bodyBlocks: BodyBlock[] = [{ type: "greeting" }];
+  if (intro) bodyBlocks.push({ type: "paragraph", text: intro });
   bodyBlocks.push(...productBlocks(input, slots, random, variant));
   if (input.offer && input.step.incentive) {
     const line = [pick(fill(OFFER_LINES[tone]), random, variant), input.offer.expiresInDays ? pick(fill(EXPIRY_LINES[tone]), random, variant) : undefined].filter(Boolean).join(" ");

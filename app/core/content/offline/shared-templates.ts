@@ -82,3 +82,10 @@ export const GENERIC = {
   } satisfies ByTone,
   previews: ["A short note from {shop}."],
 };
+
+/** Neutral lines for when avoid-words have removed everything else. */
+export const LAST_RESORT = {
+  subjects: ["From {shop}", "News from {shop}", "A note for you", "Hello from us", "{shop}"],
+  previews: ["A short note for you.", "Hello from {shop}."],
+  intros: ["Here is a short note from {shop}.", "Thank you for reading."],
+};
