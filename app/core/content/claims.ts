@@ -90,7 +90,7 @@ function deadlineProblems(text: string, where: string, offer: Offer | null): str
     if (!offer?.expiresInDays) problems.push(`${where} sets a deadline ("${m[0]}") but the offer has no expiry`);
     else if (days !== offer.expiresInDays) problems.push(`${where} says "${m[0]}", but the offer lasts ${offer.expiresInDays} days`);
   }
-  if (/\b(?:ends?|expires?|over|gone) (?:tonight|today|tomorrow|at midnight|this week(?:end)?)\b|\blast day\b|\bfinal hours\b/i.test(text)) {
+  if (/\b(?:ends?|expires?|over|gone) (?:tonight|today|tomorrow|at midnight|this week(?:end)?)\b|\b(?:today|tonight|this weekend|one day|24 hours|48 hours) only\b|\blast day\b|\bfinal hours\b/i.test(text)) {
     problems.push(`${where} sets a deadline that the plan does not have`);
   }
   return problems;

@@ -81,6 +81,8 @@ describe("validateDraft", () => {
     expect(problemsOf("Your code is valid for 7 days.", pct)).toEqual([]);
     expect(problemsOf("Your code is valid for 3 days.", pct)).toEqual(['paragraph 1 says "valid for 3 days", but the offer lasts 7 days']);
     expect(problemsOf("Hurry, it ends tonight.")).toEqual(["paragraph 1 sets a deadline that the plan does not have"]);
+    expect(problemsOf("Today only.")).toEqual(["paragraph 1 sets a deadline that the plan does not have"]);
+    expect(problemsOf("Complete your order today.")).toEqual([]);
   });
 
   it("catches products that are not this email's", () => {
