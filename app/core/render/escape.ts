@@ -40,6 +40,7 @@ export function cleanMultiline(value: string): string {
 
 /** Shortens to at most `max` characters (code points), with an ellipsis. */
 export function truncate(value: string, max: number): string {
+  if (value.length <= max) return value; // UTF-16 length bounds the code point count
   const chars = Array.from(value);
   return chars.length <= max ? value : chars.slice(0, max - 1).join("").trimEnd() + "…";
 }

@@ -47,18 +47,27 @@ export function behaviourLine(behaviour: Behaviour | null | undefined): string {
 }
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
+// A batch of codes usually shares one expiry: remember the text (bounded).
+const expiryTexts = new Map<string, string>();
+const EXPIRY_CACHE_MAX = 10_000;
 
 /** "May 12, 2026" in the shop's time zone; null when there is no expiry. */
 export function formatExpiry(expiresAt: Date | string | number | null | undefined, timeZone: string): string | null {
   if (expiresAt === null || expiresAt === undefined) return null;
   const date = expiresAt instanceof Date ? expiresAt : new Date(expiresAt);
   if (Number.isNaN(date.getTime())) throw new RenderInputError([`the offer's expiry ${JSON.stringify(String(expiresAt))} is not a date`]);
+  const key = `${timeZone}|${date.getTime()}`;
+  const known = expiryTexts.get(key);
+  if (known !== undefined) return known;
   let format = dateFormats.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat("en-US", { dateStyle: "long", timeZone });
     dateFormats.set(timeZone, format);
   }
-  return format.format(date);
+  if (expiryTexts.size >= EXPIRY_CACHE_MAX) expiryTexts.clear();
+  const text = format.format(date);
+  expiryTexts.set(key, text);
+  return text;
 }
 
 /** Longest discount code shown (Shopify allows 255; ours are far shorter). */
