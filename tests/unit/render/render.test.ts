@@ -272,6 +272,13 @@ describe("brand", () => {
     expect(mergeEmail(jpy, recipient(0, { products: { cart: [product(0, { priceMinor: 1999 })] } })).text).toContain("¥1,999");
   });
 
+  it("is laid out for Outlook (fixed-width ghost tables) and for phones (media queries)", () => {
+    const merged = mergeEmail(compiled, recipient(0));
+    expect(merged.html).toMatch(/<!--\[if mso \| IE\]><table align="center"[^>]*width="600"/);
+    expect(merged.html).toContain("@media only screen and (min-width:480px)");
+    expect(elements(merged.html, "meta").some((m) => m.attribs.name === "viewport")).toBe(true);
+  });
+
   it("declares dark-mode support and a dark palette", () => {
     const merged = mergeEmail(compiled, recipient(0));
     expect(elements(merged.html, "meta").some((m) => m.attribs.name === "color-scheme" && m.attribs.content === "light dark")).toBe(true);
