@@ -47,16 +47,19 @@ export async function unsubscribe(shopId: string, customerId: string, options: U
   return inTransaction(options.db ?? prisma, async (tx) => {
     const customer = await tx.customer.findFirst({
       where: { id: customerId, shopId },
-      select: { id: true, shopifyId: true, email: true, emailConsentState: true, deletedAt: true, redactedAt: true },
+      select: { id: true, email: true, deletedAt: true, redactedAt: true },
     });
     if (!customer) throw new UnsubscribeError("unsubscribe: no such customer in this shop");
     if (!customer.email || customer.deletedAt || customer.redactedAt) return { status: "no-address" as const };
 
+    // The conditional update comes first: it takes the customer's row lock, so
+    // racing unsubscribes of one customer queue up here and exactly one sees a change.
+    const consent = await tx.customer.updateMany({
+      where: { id: customer.id, shopId, emailConsentState: { not: "UNSUBSCRIBED" } },
+      data: { emailConsentState: "UNSUBSCRIBED", emailConsentUpdatedAt: now },
+    });
+    const wasUnsubscribed = consent.count === 0;
     const { created } = await suppress(shopId, customer.email, reason, options.source ?? null, { db: tx, secret: options.secret });
-    const wasUnsubscribed = customer.emailConsentState === "UNSUBSCRIBED";
-    if (!wasUnsubscribed) {
-      await tx.customer.updateMany({ where: { id: customer.id, shopId }, data: { emailConsentState: "UNSUBSCRIBED", emailConsentUpdatedAt: now } });
-    }
     const shop = await tx.shop.findUnique({ where: { id: shopId }, select: { status: true } });
     // Without an installed shop there is no access token to write back with; the local record stands.
     const changed = created || !wasUnsubscribed;
