@@ -53,13 +53,13 @@ export function validateDraft(value: unknown, ctx: ValidationContext): DraftVali
 
   problems.push(...blockProblems(copy, ctx));
   const hosts = allowedLinkHosts(ctx.shop, ctx.appOrigin);
-  problems.push(...linkProblems(copy.callToAction.url, "the call to action's link", hosts, true));
+  problems.push(...linkProblems(copy.callToAction.url, "the call to action's link", hosts));
 
   const factWords = capitalisedFactWords(ctx);
   for (const { where, text } of copyTexts(copy)) {
     if (where.startsWith("paragraph") && text.length > PARAGRAPH_MAX) problems.push(`${where} is ${text.length} characters; the limit is ${PARAGRAPH_MAX}`);
     problems.push(...markupProblems(text, where));
-    for (const url of urlsIn(text)) problems.push(...linkProblems(url, `${where}'s link ${url}`, hosts, false));
+    for (const url of urlsIn(text)) problems.push(...linkProblems(url, `${where}'s link ${url}`, hosts));
     problems.push(...factProblems(text, where, ctx));
     problems.push(...spamFindings(text, where, factWords));
     for (const word of avoidedWordsIn(text, ctx.voice)) problems.push(`${where} uses "${word}", which the brand voice avoids`);
@@ -101,12 +101,12 @@ function urlsIn(text: string): string[] {
   return (text.match(URL_IN_TEXT) ?? []).map((u) => u.replace(/[.,;:!?]+$/, ""));
 }
 
-function linkProblems(raw: string, what: string, hosts: string[], mustBeUrl: boolean): string[] {
+function linkProblems(raw: string, what: string, hosts: string[]): string[] {
   let url: URL;
   try {
     url = new URL(/^www\./i.test(raw) ? `https://${raw}` : raw);
   } catch {
-    return [mustBeUrl ? `${what} is not a valid URL` : `${what} is not a valid URL`];
+    return [`${what} is not a valid URL`];
   }
   if (url.protocol !== "https:") return [`${what} must use https`];
   if (url.username || url.password) return [`${what} must not carry credentials`];

@@ -23,16 +23,16 @@ export class OfflineContentProvider implements ContentProvider {
     const input = parseGenerationInput(raw);
     const ctx = validationContext(input, this.options.appOrigin, options.otherProductTitles);
     const maxAttempts = Math.max(1, this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
-    let last: { copy: DraftCopy; problems: string[]; warnings: string[]; seed: number } | undefined;
+    let last: { copy: DraftCopy; problems: string[]; warnings: string[]; seed: number; attempt: number } | undefined;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const seed = (input.seed + attempt - 1) % 2 ** 31;
       const copy = writeOfflineCopy(input, seed);
       const checked = validateDraft(copy, ctx);
-      last = { copy, problems: checked.problems, warnings: checked.warnings, seed };
+      last = { copy, problems: checked.problems, warnings: checked.warnings, seed, attempt };
       if (checked.problems.length === 0) break;
     }
-    const { copy, problems, warnings, seed } = last!;
+    const { copy, problems, warnings, seed, attempt } = last!;
     const draft = toDraft(copy, input, { provider: "offline", model: null, seed, cacheKey: draftCacheKey(input, "offline") });
-    return { draft, problems, warnings, attempts: seed - input.seed + 1, usage: NO_USAGE, cached: false, notes: [] };
+    return { draft, problems, warnings, attempts: attempt, usage: NO_USAGE, cached: false, notes: [] };
   }
 }
