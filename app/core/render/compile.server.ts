@@ -2,7 +2,6 @@
 // per recipient for a full render (renderFull: the slow path, kept to prove that
 // merging gives the same bytes, and for the benchmark). `.server` keeps the
 // Node-only mjml package out of any browser bundle.
-import mjml2html from "mjml";
 import { mergeEmail, finishText, type CompiledEmail, type MergeOptions } from "./merge";
 import { buildMjml, type Fill } from "./mjml-source";
 import { prepareModel, type EmailModel } from "./model";
@@ -14,7 +13,12 @@ import { recipientValues } from "./values";
 export type { CompiledEmail, MergeOptions };
 export { mergeEmail };
 
+// mjml takes about a second to load: loaded on the first compile, not at server start.
+let mjml: Promise<typeof import("mjml")> | null = null;
+
 async function mjmlToHtml(source: string): Promise<string> {
+  mjml ??= import("mjml");
+  const { default: mjml2html } = await mjml;
   // Our source escapes all data, so no mj-include or raw tag can come from it; includes stay off regardless.
   const result = await mjml2html(source, { validationLevel: "soft", keepComments: true, fonts: {}, ignoreIncludes: true } as Parameters<typeof mjml2html>[1]);
   if (result.errors.length > 0) throw new Error(`MJML rejected the generated template: ${result.errors.map((e) => e.formattedMessage).join("; ")}`);
