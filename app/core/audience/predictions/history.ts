@@ -1,0 +1,89 @@
+// Order history → the Fader–Hardie summary the models are fitted on, in days,
+// and a compact accumulation of it over a shop's pages of customers. Pure.
+//
+// Conventions (those of ../clv/summary.ts): same-day orders are merged into one
+// transaction (their net amounts summed), the first purchase day is not a
+// repeat, Gamma–Gamma sees repeat transactions only. Time is in days, the
+// observation ends at `now` (T = today − first order day).
+import { DAY_MS, summarize, type CustomerSummary } from "../clv/summary";
+import type { HistoryStats } from "./eligibility";
+
+/** One counted order (not cancelled, not a test order), amounts in minor units. */
+export interface OrderPoint {
+  customerId: string;
+  at: Date;
+  totalPrice: number;
+  refundedAmount: number;
+}
+
+/** What the order is worth to the shop: net of refunds, never below zero. */
+export function netAmount(o: Pick<OrderPoint, "totalPrice" | "refundedAmount">): number {
+  return Math.max(0, o.totalPrice - o.refundedAmount);
+}
+
+/** Per-customer summaries in days, observed up to `now` (orders after it are ignored). */
+export function summarizeOrders(orders: Iterable<OrderPoint>, now: Date): CustomerSummary[] {
+  const transactions = (function* () {
+    for (const o of orders) yield { customerId: o.customerId, at: o.at.getTime(), amount: netAmount(o) };
+  })();
+  return summarize(transactions, { calibrationEnd: now.getTime(), unit: "day" }).customers;
+}
+
+/**
+ * Customers a fit uses at most: a uniform random sample (reservoir, seeded, so
+ * the same data gives the same fit) when a shop has more. The parameters describe
+ * the shop's population, and their sampling error at 5,000 customers (twice
+ * CDNOW's published sample) is small beside the model's own error; fitting
+ * every customer would make the fit's time (one likelihood term per distinct
+ * (x, t_x, T), hundreds of evaluations) grow with the shop without end.
+ */
+export const FIT_SAMPLE_CUSTOMERS = 5_000;
+
+/** What the fits need about a shop: counts over every customer, and the sample. */
+export interface FitInput {
+  /** Summaries of at most FIT_SAMPLE_CUSTOMERS customers with orders. */
+  sample: Array<Pick<CustomerSummary, "x" | "tx" | "T" | "mx">>;
+  stats: HistoryStats;
+}
+
+export function emptyFitInput(): FitInput & { random: () => number; capacity: number } {
+  return {
+    sample: [],
+    stats: { customers: 0, repeatBuyers: 0, spendCustomers: 0, orders: 0, firstOrderAt: null },
+    random: seededRandom(0x5eed),
+    capacity: FIT_SAMPLE_CUSTOMERS,
+  };
+}
+
+/** Adds a page of summaries (and the number of orders they came from). */
+export function addToFitInput(input: ReturnType<typeof emptyFitInput>, summaries: readonly CustomerSummary[], orders: number): void {
+  const s = input.stats;
+  s.orders += orders;
+  for (const c of summaries) {
+    s.customers++;
+    if (c.x > 0) {
+      s.repeatBuyers++;
+      if (c.mx > 0) s.spendCustomers++;
+    }
+    const first = c.firstDay * DAY_MS;
+    if (s.firstOrderAt === null || first < s.firstOrderAt) s.firstOrderAt = first;
+    // Reservoir sampling (Algorithm R): every customer seen so far is kept with equal probability.
+    const kept = { x: c.x, tx: c.tx, T: c.T, mx: c.mx };
+    if (input.sample.length < input.capacity) input.sample.push(kept);
+    else {
+      const j = Math.floor(input.random() * s.customers);
+      if (j < input.capacity) input.sample[j] = kept;
+    }
+  }
+}
+
+/** Deterministic PRNG (mulberry32) in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  return () => {
+    seed |= 0;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
