@@ -39,7 +39,16 @@ export function deriveKey(secret: string, purpose: string): Buffer {
   return Buffer.from(hkdfSync("sha256", secret, "loopwise", `loopwise:${purpose}`, 32));
 }
 
-const tokenKey = (secret: string) => deriveKey(secret, `unsubscribe-token:v${TOKEN_VERSION}`);
+const tokenKeys = new Map<string, Buffer>();
+/** Derived once per secret: a send signs one token per recipient. */
+function tokenKey(secret: string): Buffer {
+  let key = tokenKeys.get(secret);
+  if (!key) {
+    key = deriveKey(secret, `unsubscribe-token:v${TOKEN_VERSION}`);
+    tokenKeys.set(secret, key);
+  }
+  return key;
+}
 
 function field(value: string, name: string, flags = 0): Buffer {
   const bytes = Buffer.from(value, "utf8");
