@@ -1,34 +1,47 @@
-// Dynamic offers, pure part: the terms a plan may offer, the shop's incentive
-// policy that bounds them, unguessable single-use codes, and the Admin API input.
+// Dynamic offers, pure part: the plan's offer (flows/plan/offer.ts) checked
+// against the shop's incentive policy, unguessable single-use codes, and the
+// Admin API input that makes one.
 import { randomBytes } from "node:crypto";
+import type { IncentiveSettings, Offer } from "../flows/plan";
 import { currencyExponent } from "../ingest/money";
 
-export type OfferTerms =
-  | { kind: "percentage"; /** percent off, 1..100 */ value: number; expiresInDays: number }
-  | { kind: "fixed_amount"; /** minor units off */ value: number; expiresInDays: number };
-
-export interface IncentivePolicy {
-  /** The largest percentage a flow may offer. */
-  maxPercentOff: number;
-  /** The largest fixed amount a flow may offer (minor units). */
+/**
+ * The shop's incentive policy (settings): what any plan may offer at most. The
+ * planner reads the first three; a code is checked against all of them again
+ * when it is made, so a plan edited after the policy tightened cannot slip past.
+ */
+export interface IncentivePolicy extends IncentiveSettings {
+  /** The largest fixed amount off (minor units). */
   maxAmountOff: number;
   /** Codes expire after at most this many days. */
   maxExpiryDays: number;
 }
 
 /** Modest by default: a merchant raises them in settings. */
-export const DEFAULT_INCENTIVE_POLICY: IncentivePolicy = { maxPercentOff: 15, maxAmountOff: 2_000, maxExpiryDays: 14 };
+export const DEFAULT_INCENTIVE_POLICY: IncentivePolicy = { allowDiscounts: true, maxPercentOff: 15, allowFreeShipping: true, maxAmountOff: 2_000, maxExpiryDays: 14 };
 
-/** Problems with these terms under the policy, in words ([] when fine). */
-export function termsProblems(terms: OfferTerms, policy: IncentivePolicy = DEFAULT_INCENTIVE_POLICY): string[] {
+/** Codes last this long when the plan's offer does not say. */
+export const DEFAULT_EXPIRY_DAYS = 7;
+
+/** Problems with the plan's offer under the shop's policy, in words ([] when fine). */
+export function offerProblems(offer: Offer, policy: IncentivePolicy = DEFAULT_INCENTIVE_POLICY): string[] {
   const problems: string[] = [];
-  if (!Number.isInteger(terms.value) || terms.value <= 0) problems.push("the discount must be a positive whole number");
-  if (terms.kind === "percentage" && terms.value > policy.maxPercentOff) problems.push(`${terms.value}% is above the shop's limit of ${policy.maxPercentOff}%`);
-  if (terms.kind === "fixed_amount" && terms.value > policy.maxAmountOff) problems.push(`the amount is above the shop's limit`);
-  if (!Number.isInteger(terms.expiresInDays) || terms.expiresInDays < 1 || terms.expiresInDays > policy.maxExpiryDays) {
-    problems.push(`codes must expire within 1 to ${policy.maxExpiryDays} days`);
+  if (offer.kind === "free-shipping") {
+    if (!policy.allowFreeShipping) problems.push("the shop does not allow free-shipping offers");
+  } else if (!policy.allowDiscounts) {
+    problems.push("the shop does not allow discounts");
   }
+  if (offer.kind === "percentage" && policy.maxPercentOff !== null && offer.percent > policy.maxPercentOff) {
+    problems.push(`${offer.percent}% is above the shop's limit of ${policy.maxPercentOff}%`);
+  }
+  if (offer.kind === "fixed-amount" && offer.amountMinor > policy.maxAmountOff) problems.push("the amount is above the shop's limit");
+  const days = expiryDays(offer);
+  if (days > policy.maxExpiryDays) problems.push(`codes must expire within ${policy.maxExpiryDays} days`);
   return problems;
+}
+
+export function expiryDays(offer: Offer): number {
+  return offer.expiresInDays ?? DEFAULT_EXPIRY_DAYS;
 }
 
 // Crockford's base32 without I, L, O, U: nothing to misread when typed at checkout.
@@ -50,12 +63,13 @@ export function minorToDecimal(minor: number, currency: string): string {
   return negative ? `-${text}` : text;
 }
 
-/** DiscountCodeBasicInput: one code, one use, for this customer only, until expiry. */
-export function discountCodeInput(input: { code: string; title: string; terms: OfferTerms; currency: string; customerGid: string; startsAt: Date; endsAt: Date }) {
+/** DiscountCodeBasicInput: one code, one use, for this customer only, until expiry. Not for free shipping. */
+export function discountCodeInput(input: { code: string; title: string; offer: Exclude<Offer, { kind: "free-shipping" }>; currency: string; customerGid: string; startsAt: Date; endsAt: Date }) {
+  const { offer } = input;
   const value =
-    input.terms.kind === "percentage"
-      ? { percentage: input.terms.value / 100 }
-      : { discountAmount: { amount: minorToDecimal(input.terms.value, input.currency), appliesOnEachItem: false } };
+    offer.kind === "percentage"
+      ? { percentage: offer.percent / 100 }
+      : { discountAmount: { amount: minorToDecimal(offer.amountMinor, input.currency), appliesOnEachItem: false } };
   return {
     title: input.title.slice(0, 255),
     code: input.code,
@@ -65,5 +79,6 @@ export function discountCodeInput(input: { code: string; title: string; terms: O
     appliesOncePerCustomer: true,
     context: { customers: { add: [input.customerGid] } },
     customerGets: { value, items: { all: true } },
+    ...(offer.minimumSubtotalMinor ? { minimumRequirement: { subtotal: { greaterThanOrEqualToSubtotal: minorToDecimal(offer.minimumSubtotalMinor, input.currency) } } } : {}),
   };
 }

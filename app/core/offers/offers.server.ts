@@ -7,7 +7,8 @@
 import { z } from "zod";
 import prisma, { isUniqueViolation, type Database } from "../../db.server";
 import { throttledAdmin, type AdminGraphqlClient } from "../backfill/admin-client.server";
-import { discountCodeInput, newOfferCode, termsProblems, type IncentivePolicy, type OfferTerms } from "./offer";
+import type { Offer } from "../flows/plan";
+import { discountCodeInput, expiryDays, newOfferCode, offerProblems, type IncentivePolicy } from "./offer";
 
 export class OfferError extends Error {
   constructor(message: string) {
@@ -44,43 +45,49 @@ export interface OfferOptions {
   title?: string;
 }
 
-export async function ensureOffer(shopId: string, target: OfferTarget, terms: OfferTerms, options: OfferOptions) {
+/** The recipient's code for the plan's offer (percentage or fixed amount), made once. */
+export async function ensureOffer(shopId: string, target: OfferTarget, offer: Offer, options: OfferOptions) {
   const db = options.db ?? prisma;
   const now = options.now ?? new Date();
-  const problems = termsProblems(terms, options.policy);
-  if (problems.length > 0) throw new OfferError(`offer refused: ${problems.join("; ")}`);
+  const problems = offerProblems(offer, options.policy);
+  if (offer.kind === "free-shipping") problems.push("free-shipping codes are not made per recipient yet (discountCodeFreeShippingCreate)");
+  if (offer.kind === "fixed-amount") {
+    const shop = await db.shop.findUnique({ where: { id: shopId }, select: { currency: true } });
+    if (shop && shop.currency !== offer.currency) problems.push(`the offer is in ${offer.currency}, the shop sells in ${shop.currency}`);
+  }
+  if (problems.length > 0 || offer.kind === "free-shipping") throw new OfferError(`offer refused: ${problems.join("; ")}`);
   const customer = await db.customer.findFirst({ where: { id: target.customerId, shopId, deletedAt: null }, select: { shopifyId: true } });
   if (!customer) throw new OfferError("offer refused: no such customer in this shop");
   const shop = await db.shop.findUnique({ where: { id: shopId }, select: { currency: true } });
 
-  let offer = await findOffer(db, target);
-  if (offer?.status === "created") return offer;
-  if (!offer) offer = await createRow(db, shopId, target, terms, now);
+  let row = await findOffer(db, target);
+  if (row?.status === "created") return row;
+  if (!row) row = await createRow(db, shopId, target, offer, now);
 
   const answer = await throttledAdmin(options.admin).request(
     CREATE,
     {
       basicCodeDiscount: discountCodeInput({
-        code: offer.code,
-        title: options.title ?? `Loopwise ${offer.code}`,
-        terms: { kind: offer.kind, value: offer.value, expiresInDays: terms.expiresInDays } as OfferTerms,
+        code: row.code,
+        title: options.title ?? `Loopwise ${row.code}`,
+        offer,
         currency: shop?.currency ?? "USD",
         customerGid: `gid://shopify/Customer/${customer.shopifyId}`,
-        startsAt: offer.createdAt,
-        endsAt: offer.expiresAt,
+        startsAt: row.createdAt,
+        endsAt: row.expiresAt,
       }),
     },
     createAnswer,
   );
   const result = answer.discountCodeBasicCreate;
   if (result.codeDiscountNode) {
-    return db.offer.update({ where: { id: offer.id }, data: { status: "created", shopifyDiscountId: result.codeDiscountNode.id, error: null } });
+    return db.offer.update({ where: { id: row.id }, data: { status: "created", shopifyDiscountId: result.codeDiscountNode.id, error: null } });
   }
   // The code is random (50 bits) and was ours before we asked: "taken" means an
   // earlier attempt created it and crashed before recording that.
-  if (result.userErrors.some((e) => e.code === "TAKEN")) return db.offer.update({ where: { id: offer.id }, data: { status: "created", error: null } });
+  if (result.userErrors.some((e) => e.code === "TAKEN")) return db.offer.update({ where: { id: row.id }, data: { status: "created", error: null } });
   const message = result.userErrors.map((e) => e.message).join("; ").slice(0, 500) || "Shopify did not create the code";
-  await db.offer.update({ where: { id: offer.id }, data: { status: "failed", error: message } });
+  await db.offer.update({ where: { id: row.id }, data: { status: "failed", error: message } });
   throw new OfferError(`Shopify refused the discount code: ${message}`);
 }
 
@@ -88,11 +95,19 @@ function findOffer(db: Database, t: OfferTarget) {
   return db.offer.findUnique({ where: { campaignId_step_customerId: { campaignId: t.campaignId, step: t.step, customerId: t.customerId } } });
 }
 
-async function createRow(db: Database, shopId: string, target: OfferTarget, terms: OfferTerms, now: Date) {
+async function createRow(db: Database, shopId: string, target: OfferTarget, offer: Exclude<Offer, { kind: "free-shipping" }>, now: Date) {
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
       return await db.offer.create({
-        data: { shopId, ...target, code: newOfferCode(), kind: terms.kind, value: terms.value, expiresAt: new Date(now.getTime() + terms.expiresInDays * 86_400_000), createdAt: now },
+        data: {
+          shopId,
+          ...target,
+          code: newOfferCode(),
+          kind: offer.kind,
+          value: offer.kind === "percentage" ? offer.percent : offer.amountMinor,
+          expiresAt: new Date(now.getTime() + expiryDays(offer) * 86_400_000),
+          createdAt: now,
+        },
       });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;

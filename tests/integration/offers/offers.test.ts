@@ -1,7 +1,7 @@
 // Per-recipient discount codes through the Admin API (the fake Shopify over real HTTP).
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
-import { discountCodeInput, minorToDecimal, newOfferCode, termsProblems } from "~/core/offers/offer";
+import { DEFAULT_INCENTIVE_POLICY, discountCodeInput, minorToDecimal, newOfferCode, offerProblems } from "~/core/offers/offer";
 import { ensureOffer, OfferError } from "~/core/offers/offers.server";
 import { sampleStore, startFakeShopify } from "../../fakes/shopify-admin";
 import { TEST_API_KEY, TEST_API_SECRET } from "../../setup/test-config";
@@ -12,7 +12,7 @@ const OTHER = "offers-b.myshopify.com";
 const fake = await startFakeShopify({ apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, stores: { [SHOP]: sampleStore({ seed: 1 }), [OTHER]: sampleStore({ seed: 2 }) } });
 afterAll(() => fake.close());
 const NOW = new Date("2026-11-27T10:00:00.000Z");
-const TEN = { kind: "percentage", value: 10, expiresInDays: 7 } as const;
+const TEN = { kind: "percentage", percent: 10, expiresInDays: 7, minimumSubtotalMinor: null } as const;
 
 let target: { campaignId: string; step: number; customerId: string };
 beforeEach(async () => {
@@ -24,12 +24,13 @@ beforeEach(async () => {
 });
 
 describe("offer terms and codes", () => {
-  it("bounds terms by the incentive policy", () => {
-    expect(termsProblems(TEN)).toEqual([]);
-    expect(termsProblems({ ...TEN, value: 40 })).toEqual(["40% is above the shop's limit of 15%"]);
-    expect(termsProblems({ ...TEN, value: 40 }, { maxPercentOff: 50, maxAmountOff: 1, maxExpiryDays: 30 })).toEqual([]);
-    expect(termsProblems({ ...TEN, expiresInDays: 0 })).toHaveLength(1);
-    expect(termsProblems({ kind: "fixed_amount", value: 2.5, expiresInDays: 3 })).toHaveLength(1);
+  it("bounds the plan's offer by the incentive policy", () => {
+    expect(offerProblems(TEN)).toEqual([]);
+    expect(offerProblems({ ...TEN, percent: 40 })).toEqual(["40% is above the shop's limit of 15%"]);
+    expect(offerProblems({ ...TEN, percent: 40 }, { ...DEFAULT_INCENTIVE_POLICY, maxPercentOff: 50 })).toEqual([]);
+    expect(offerProblems({ ...TEN, expiresInDays: 30 })).toEqual(["codes must expire within 14 days"]);
+    expect(offerProblems(TEN, { ...DEFAULT_INCENTIVE_POLICY, allowDiscounts: false })).toEqual(["the shop does not allow discounts"]);
+    expect(offerProblems({ kind: "fixed-amount", amountMinor: 5_000, currency: "EUR", expiresInDays: null, minimumSubtotalMinor: null })).toEqual(["the amount is above the shop's limit"]);
   });
 
   it("draws readable, distinct codes and formats amounts per currency", () => {
@@ -39,7 +40,7 @@ describe("offer terms and codes", () => {
     expect(minorToDecimal(500, "USD")).toBe("5.00");
     expect(minorToDecimal(500, "JPY")).toBe("500");
     expect(minorToDecimal(5, "KWD")).toBe("0.005");
-    const input = discountCodeInput({ code: "LW-X", title: "t", terms: TEN, currency: "EUR", customerGid: "gid://shopify/Customer/1", startsAt: NOW, endsAt: NOW });
+    const input = discountCodeInput({ code: "LW-X", title: "t", offer: TEN, currency: "EUR", customerGid: "gid://shopify/Customer/1", startsAt: NOW, endsAt: NOW });
     expect(input.customerGets.value).toEqual({ percentage: 0.1 });
     expect(input).toMatchObject({ usageLimit: 1, appliesOncePerCustomer: true, context: { customers: { add: ["gid://shopify/Customer/1"] } } });
   });
@@ -51,6 +52,7 @@ describe("ensureOffer", () => {
     const admin = adminFor(fake, SHOP);
     const offer = await ensureOffer(SHOP, target, TEN, { admin, now: NOW });
     expect(offer).toMatchObject({ status: "created", kind: "percentage", value: 10 });
+    expect(offer.code).toMatch(/^LW-/);
     expect(offer.expiresAt.toISOString()).toBe("2026-12-04T10:00:00.000Z");
     const sent = fake.mutations("discountCodeBasicCreate").slice(before);
     expect(sent).toHaveLength(1);
@@ -72,7 +74,8 @@ describe("ensureOffer", () => {
 
   it("refuses terms over the policy and another shop's customer, creating nothing", async () => {
     const admin = adminFor(fake, SHOP);
-    await expect(ensureOffer(SHOP, target, { ...TEN, value: 60 }, { admin })).rejects.toThrow(/above the shop's limit/);
+    await expect(ensureOffer(SHOP, target, { ...TEN, percent: 60 }, { admin })).rejects.toThrow(/above the shop's limit/);
+    await expect(ensureOffer(SHOP, target, { kind: "fixed-amount", amountMinor: 500, currency: "USD", expiresInDays: null, minimumSubtotalMinor: null }, { admin })).rejects.toThrow(/the shop sells in EUR/);
     await expect(ensureOffer(OTHER, target, TEN, { admin: adminFor(fake, OTHER) })).rejects.toBeInstanceOf(OfferError);
     expect(await prisma.offer.count()).toBe(0);
   });

@@ -7,11 +7,11 @@ import { getSettings, saveSettings } from "~/core/settings/settings.server";
 const SHOP = "settings-a.myshopify.com";
 const OTHER = "settings-b.myshopify.com";
 const VALID = {
-  brandVoice: { toneWords: ["playful"], useWords: ["cosy"], avoidWords: ["cheap"], sampleCopy: "Wrap up warm." },
+  brandVoice: { toneWords: ["playful"], wordsToUse: ["cosy"], wordsToAvoid: ["cheap"], sampleCopy: ["Wrap up warm."] },
   senderName: "Knit & Purl",
   senderEmail: "hello@knit.example",
   postalAddress: "2 Wool Lane, Leeds, LS1 1AA, UK",
-  incentivePolicy: { maxPercentOff: 20, maxAmountOff: 1500, maxExpiryDays: 10 },
+  incentivePolicy: { allowDiscounts: true, maxPercentOff: 20, allowFreeShipping: false, maxAmountOff: 1500, maxExpiryDays: 10 },
 };
 
 beforeEach(async () => {
@@ -35,7 +35,7 @@ describe("settings", () => {
     expect(bad).toEqual({ ok: false, errors: { senderEmail: "sender email must be an email address", postalAddress: "the footer needs the shop's full postal address" } });
     const s = await getSettings(SHOP);
     expect(s).toMatchObject({ senderName: "Knit & Purl", senderEmail: "hello@knit.example", incentivePolicy: { maxPercentOff: 20 } });
-    expect(s.brandVoice.avoidWords).toEqual(["cheap"]);
+    expect(s.brandVoice).toMatchObject({ wordsToAvoid: ["cheap"], senderName: "Knit & Purl" });
     expect((await getSettings(OTHER)).senderName).toBe("settings-b");
   });
 
