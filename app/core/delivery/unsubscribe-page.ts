@@ -1,5 +1,6 @@
 // The unsubscribe pages: small, script-free HTML with every interpolated value
 // escaped (a shop's name is the merchant's text and may hold markup).
+import { escapeHtml } from "../render/escape";
 
 export type PageKind = "confirm" | "already" | "done" | "invalid" | "not-found" | "gone" | "too-large" | "error";
 
@@ -24,12 +25,6 @@ export const PAGE_HEADERS: Readonly<Record<string, string>> = {
   "X-Content-Type-Options": "nosniff",
   "X-Robots-Tag": "noindex, nofollow",
 };
-
-const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-}
 
 function content(model: PageModel): { title: string; body: string } {
   const shop = escapeHtml(model.shopName ?? "this store");

@@ -12,7 +12,8 @@ import {
   TOKEN_VERSION,
   verifyUnsubscribeToken,
 } from "~/core/delivery/unsubscribe";
-import { escapeHtml, renderPage } from "~/core/delivery/unsubscribe-page";
+import { renderPage } from "~/core/delivery/unsubscribe-page";
+import { escapeHtml } from "~/core/render/escape";
 import { emailHash } from "~/core/pixel/identity";
 
 const SECRET = "unit-secret";
