@@ -5,7 +5,10 @@
 //                                      storefront event, against the cut-offs stored in the
 //                                      built-in segments' definitions
 // Customers are read in pages (keyset by id); writes are per page, in transactions of one page.
+// Predictions (../predictions) are refreshed between the profile fields and the
+// distribution, so the at-risk and high-value rules see this run's model.
 import prisma, { type Database } from "../../../db.server";
+import { refreshPredictions, updateCustomerPredictions, type RefreshResult } from "../predictions/predictions.server";
 import { aggregateCustomers, pageRange, type Db } from "./aggregate.server";
 import { shopDistribution } from "./distribution.server";
 import {
@@ -37,8 +40,10 @@ export interface RecomputeResult {
   sizes: Record<string, number>;
   rfm: RfmCutoffs;
   thresholds: LifecycleThresholds;
-  /** Milliseconds per pass: profile fields, distribution, scores and memberships (incl. sizes). */
-  timings: { profilesMs: number; distributionMs: number; segmentsMs: number };
+  /** The model: refitted (and why) or rescored with the stored fit. */
+  predictions: { decision: RefreshResult["decision"]["reason"]; status: string | null; reason: string | null; written: number };
+  /** Milliseconds per pass: profile fields, predictions, distribution, scores and memberships (incl. sizes). */
+  timings: { profilesMs: number; predictionsMs: number; distributionMs: number; segmentsMs: number };
 }
 
 type BuiltinSegments = Map<SegmentKey, string>; // key → Segment.id
@@ -88,6 +93,10 @@ export async function recomputeShop(shopId: string, options: RecomputeOptions = 
   }
   await clearErased(db, shopId);
 
+  const tp = performance.now();
+  // Predictions: a refit when due (no fit, a week old, or enough new orders), else a rescore at `now`.
+  const refreshed = await refreshPredictions(shopId, { db, now, pageSize });
+
   const t1 = performance.now();
   // Pass 2: the shop's distribution, stored in the built-in segments.
   const { rfm, thresholds } = await shopDistribution(db, shopId, now);
@@ -113,12 +122,28 @@ export async function recomputeShop(shopId: string, options: RecomputeOptions = 
   }
   const sizes = await refreshSizes(db, shopId, segments);
   const ms = (a: number, b: number) => Math.round(b - a);
-  return { customers, profilesWritten, entered, left, sizes, rfm, thresholds, timings: { profilesMs: ms(t0, t1), distributionMs: ms(t1, t2), segmentsMs: ms(t2, performance.now()) } };
+  const predictions = {
+    decision: refreshed.decision.reason,
+    status: refreshed.fit?.status ?? null,
+    reason: refreshed.fit?.reason ?? null,
+    written: refreshed.predictionsWritten,
+  };
+  return {
+    customers,
+    profilesWritten,
+    entered,
+    left,
+    sizes,
+    rfm,
+    thresholds,
+    predictions,
+    timings: { profilesMs: ms(t0, tp), predictionsMs: ms(tp, t1), distributionMs: ms(t1, t2), segmentsMs: ms(t2, performance.now()) },
+  };
 }
 
 /**
- * The incremental path: one customer's profile, scores and memberships against
- * the shop's stored cut-offs (computed now if the shop has none yet), with
+ * The incremental path: one customer's profile, predictions (from the stored
+ * fit), scores and memberships against the shop's stored cut-offs (computed now if the shop has none yet), with
  * transitions and segment sizes adjusted by the changes.
  */
 export async function updateCustomer(shopId: string, customerId: string, options: { db?: Database; now?: Date } = {}): Promise<{ entered: string[]; left: string[] } | null> {
@@ -126,7 +151,11 @@ export async function updateCustomer(shopId: string, customerId: string, options
   const now = options.now ?? new Date();
   const customer = await db.customer.findFirst({ where: { id: customerId, shopId }, select: { id: true, deletedAt: true } });
   if (!customer) return null; // gone, or not this shop's
-  if (!customer.deletedAt) await writeProfiles(db, shopId, [customerId], now);
+  if (!customer.deletedAt) {
+    await writeProfiles(db, shopId, [customerId], now);
+    // From the stored fit, before scoring: an order moves P(alive) and so at-risk within seconds.
+    await updateCustomerPredictions(db, shopId, customerId, now);
+  }
   const stored = await storedCutoffs(db, shopId, now);
   if (customer.deletedAt) {
     const memberships = await db.segmentMembership.findMany({ where: { shopId, customerId, segmentId: { in: [...stored.segments.values()] } }, select: { segmentId: true } });
