@@ -3,7 +3,7 @@
 // recent history of entering and leaving them. Every query names the shop: a
 // customer id from another shop is a 404, like an unknown one.
 import defaultDb, { type Database } from "../../db.server";
-import { predictionAvailability } from "../app.segments._index/predictions.server";
+import { predictionStatus } from "../../core/audience/predictions/predictions.server";
 
 export type ChurnBand = "low" | "medium" | "high";
 
@@ -144,8 +144,8 @@ export async function loadCustomerProfile(
 
 /** The shop's model status first (it explains most absences), then this customer's own case. */
 async function whyNoPrediction(db: Database, shopId: string, orderCount: number): Promise<string> {
-  const status = await predictionAvailability(shopId, { db });
-  if (!status.available) return status.reason;
-  if (orderCount === 0) return "this customer has no orders yet: predictions start from a first purchase.";
-  return "this customer has not been scored since the model was last fitted; the next profile update scores them.";
+  const status = await predictionStatus(shopId, { db });
+  if (status.purchaseModel === null) return status.reason ?? "Predictions are not available yet.";
+  if (orderCount === 0) return "This customer has no orders yet: predictions start from a first purchase.";
+  return "This customer has not been scored since the model was last fitted; the next profile update scores them.";
 }

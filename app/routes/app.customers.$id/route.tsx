@@ -99,6 +99,11 @@ export default function CustomerProfile() {
               <Text as="h2" variant="headingMd">
                 Predictions
               </Text>
+              {pred === null ? (
+                <Text as="p" fontWeight="semibold">
+                  Predictions not available yet
+                </Text>
+              ) : null}
               {pred ? (
                 <DescriptionList
                   items={[
@@ -129,7 +134,7 @@ export default function CustomerProfile() {
                 />
               ) : (
                 <Text as="p">
-                  <span data-predictions-reason="">Predictions not available yet: {c.predictionsReason}</span>
+                  <span data-predictions-reason="">{c.predictionsReason}</span>
                 </Text>
               )}
               <Text as="p" variant="bodySm" tone="subdued">

@@ -5,8 +5,7 @@ import { Badge, Banner, BlockStack, Box, Card, EmptyState, IndexTable, Layout, L
 import { requireShop } from "../../core/shopify/require-shop.server";
 import { formatCount } from "../../components/format";
 import { Sparkline } from "../../components/audience/Sparkline";
-import { loadSegmentList, TREND_DAYS, type SegmentRow } from "./segments.server";
-import { predictionAvailability } from "./predictions.server";
+import { loadPredictionNotice, loadSegmentList, TREND_DAYS, type SegmentRow } from "./segments.server";
 
 // Keeps Shopify's auth headers on this route's own responses (see app._index).
 export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
@@ -15,7 +14,7 @@ export const meta: MetaFunction = () => [{ title: "Segments · Loopwise" }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
-  const [segments, predictions] = await Promise.all([loadSegmentList(shop.id), predictionAvailability(shop.id)]);
+  const [segments, predictions] = await Promise.all([loadSegmentList(shop.id), loadPredictionNotice(shop.id)]);
   return { segments, predictions, trendDays: TREND_DAYS };
 };
 
@@ -26,11 +25,18 @@ export default function Segments() {
   return (
     <Page title="Segments" backAction={{ content: "Home", url: "/app" }} primaryAction={{ content: "Create segment", url: "/app/segments/new" }}>
       <Layout>
-        {!predictions.available ? (
+        {predictions.kind === "unavailable" ? (
           <Layout.Section>
             <Banner tone="info" title="Predictions are not available yet">
-              <p data-predictions-reason="">{capitalize(predictions.reason)}</p>
+              <p data-predictions-reason="">{predictions.reason}</p>
               <p>Until then, at-risk and high-value segments use rules on order history, and conditions on churn risk, probability active or predicted value match no one.</p>
+            </Banner>
+          </Layout.Section>
+        ) : predictions.kind === "no-lifetime-value" ? (
+          <Layout.Section>
+            <Banner tone="info" title="Predicted lifetime value is not available yet">
+              <p data-predictions-reason="">{predictions.reason}</p>
+              <p>Churn risk and expected orders are available; conditions on predicted value match no one until then.</p>
             </Banner>
           </Layout.Section>
         ) : null}
@@ -121,5 +127,3 @@ function SegmentTable({ rows, trendDays }: { rows: SegmentRow[]; trendDays: numb
     </IndexTable>
   );
 }
-
-const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -1,9 +1,11 @@
 // The Segments page: every segment of the shop (built-in lifecycle segments first,
 // in their fixed order, then the merchant's, oldest first) with its size, the
-// definition in words and the last TREND_DAYS of daily sizes.
+// definition in words and the last TREND_DAYS of daily sizes; and what it must
+// say about predictions (the purchase model's own reason when there are none).
 import defaultDb, { type Database } from "../../db.server";
 import { SEGMENT_KEYS } from "../../core/audience/profiles/lifecycle";
 import { segmentTrend } from "../../core/audience/segments/segments.server";
+import { predictionStatus } from "../../core/audience/predictions/predictions.server";
 
 export const TREND_DAYS = 30;
 
@@ -47,4 +49,14 @@ export async function loadSegmentList(shopId: string, options: { db?: Database; 
 function indexOrEnd(list: readonly string[], key: string): number {
   const i = list.indexOf(key);
   return i === -1 ? list.length : i;
+}
+
+/** What the page says about the shop's predictions: nothing when all are there, else the model's own reason. */
+export type PredictionNotice = { kind: "available" } | { kind: "unavailable"; reason: string } | { kind: "no-lifetime-value"; reason: string };
+
+export async function loadPredictionNotice(shopId: string, options: { db?: Database } = {}): Promise<PredictionNotice> {
+  const status = await predictionStatus(shopId, { db: options.db ?? defaultDb });
+  if (status.purchaseModel === null) return { kind: "unavailable", reason: status.reason ?? "Predictions are not available yet." };
+  if (!status.clvAvailable) return { kind: "no-lifetime-value", reason: status.reason ?? "Predicted lifetime value is not available yet." };
+  return { kind: "available" };
 }

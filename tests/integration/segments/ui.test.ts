@@ -7,8 +7,7 @@ import prisma from "~/db.server";
 import { OfflineSegmentParser, SUGGESTIONS, type SegmentParser } from "~/core/audience/segments/natural-language";
 import { SEGMENT_KEYS } from "~/core/audience/profiles/lifecycle";
 import { MAX_NAME_LENGTH } from "~/core/audience/segments/segments.server";
-import { loadSegmentList, TREND_DAYS } from "~/routes/app.segments._index/segments.server";
-import { predictionAvailability } from "~/routes/app.segments._index/predictions.server";
+import { loadPredictionNotice, loadSegmentList, TREND_DAYS } from "~/routes/app.segments._index/segments.server";
 import { DETAIL_TREND_DAYS, deleteMerchantSegment, loadSegmentDetail } from "~/routes/app.segments.$id/segment.server";
 import { handleBuilderForm, parseWords, previewRule, saveFromBuilder } from "~/routes/app.segments.builder/builder.server";
 import { loadEditableSegment } from "~/routes/app.segments.$id_.edit/edit.server";
@@ -115,7 +114,8 @@ beforeAll(async () => {
   await prisma.segmentMembership.create({ data: { shopId: B.id, segmentId: customB.id, customerId: "b-1" } });
   // The model could not run for shop A; it did for shop B.
   await prisma.modelFit.create({ data: { shopId: A.id, kind: "bgnbd", status: "insufficient-data", reason: "only 2 customers have orders; predictions need 200.", fittedAt: ago(1) } });
-  await prisma.modelFit.create({ data: { shopId: B.id, kind: "bgnbd", status: "fitted", fittedAt: ago(1) } });
+  await prisma.modelFit.create({ data: { shopId: B.id, kind: "bgnbd", status: "fitted", params: { unit: "day", r: 0.24, alpha: 30, a: 0.8, b: 2.4 }, fittedAt: ago(1) } });
+  await prisma.modelFit.create({ data: { shopId: B.id, kind: "gamma-gamma", status: "insufficient-data", reason: "only 12 repeat buyers with spend; lifetime value needs 50.", fittedAt: ago(1) } });
 });
 
 const subscribed = JSON.stringify({ type: "group", combinator: "and", children: [{ type: "emailConsent", op: "in", states: ["SUBSCRIBED"] }] });
@@ -144,9 +144,10 @@ describe("Segments list", () => {
   });
 
   it("says why predictions are not available, per shop", async () => {
-    expect(await predictionAvailability(A.id)).toEqual({ available: false, reason: "only 2 customers have orders; predictions need 200." });
-    expect(await predictionAvailability(B.id)).toMatchObject({ available: true });
-    expect(await predictionAvailability("nobody.myshopify.com")).toEqual({ available: false, reason: "the purchase model has not run for this shop yet." });
+    expect(await loadPredictionNotice(A.id)).toEqual({ kind: "unavailable", reason: "only 2 customers have orders; predictions need 200." });
+    expect(await loadPredictionNotice(B.id)).toEqual({ kind: "no-lifetime-value", reason: "only 12 repeat buyers with spend; lifetime value needs 50." });
+    await prisma.shop.create({ data: { id: "ui-c.myshopify.com" } });
+    expect(await loadPredictionNotice("ui-c.myshopify.com")).toMatchObject({ kind: "unavailable", reason: expect.stringMatching(/not been computed yet/) });
   });
 });
 
@@ -306,7 +307,7 @@ describe("a customer's profile", () => {
     expect(c.profile).toMatchObject({ orderCount: 1, rfm: null, lifecycleStage: null });
     // In a shop whose model is fitted, a customer without orders is told apart.
     const b = await loadCustomerProfile(B, "b-2");
-    expect(b).toMatchObject({ profile: null, predictions: null, predictionsReason: "this customer has no orders yet: predictions start from a first purchase." });
+    expect(b).toMatchObject({ profile: null, predictions: null, predictionsReason: "This customer has no orders yet: predictions start from a first purchase." });
   });
 
   it("is a 404 for another shop's customer, an unknown one, and a deleted one", async () => {
