@@ -3,9 +3,14 @@
 import prisma from "../db.server";
 import { BACKFILL_JOB, backfillJobHandler } from "../core/backfill/backfill.server";
 import { PROFILES_JOB, profilesJobHandler } from "../core/audience/profiles/job.server";
+import { ensureSchedules, MAINTENANCE_JOB, maintenanceJobHandler } from "./maintenance.server";
 import { embeddedQueue } from "./queue.server";
 
 export const queue = embeddedQueue(prisma);
 
 queue.register(BACKFILL_JOB, backfillJobHandler());
-queue.register(PROFILES_JOB, profilesJobHandler());
+queue.register(PROFILES_JOB, profilesJobHandler(queue));
+queue.register(MAINTENANCE_JOB, maintenanceJobHandler(prisma, queue));
+// Every worker, when it starts: the nightly maintenance and each installed shop's
+// nightly recompute are queued (idempotent, so several workers starting agree).
+queue.onStart(() => ensureSchedules(prisma, queue, new Date()));

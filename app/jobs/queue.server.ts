@@ -36,11 +36,14 @@ const RENEW_MS = LEASE_MS / 3;
 
 export function embeddedQueue(db: Database): JobQueue & {
   register(type: string, handler: JobHandler): void;
+  /** Runs when a worker starts (before its first poll): e.g. making sure recurring jobs are queued. */
+  onStart(hook: () => Promise<unknown>): void;
   runOnce(limit?: number): Promise<number>;
   start(pollMs?: number, share?: number): () => Promise<void>;
   drain(): Promise<void>;
 } {
   const handlers = new Map<string, JobHandler>();
+  const startHooks: Array<() => Promise<unknown>> = [];
   const workerId = `${os.hostname()}:${process.pid}`;
 
   async function enqueue(type: string, payload: unknown, options: EnqueueOptions = {}) {
@@ -135,6 +138,9 @@ export function embeddedQueue(db: Database): JobQueue & {
   function start(pollMs = 500, share = 1) {
     let stopped = false;
     const loop = async () => {
+      for (const hook of startHooks) {
+        await hook().catch((error: unknown) => logger.error("job worker start hook failed", { error: String(error) }));
+      }
       while (!stopped) {
         const started = performance.now();
         const ran = await runOnce(share < 1 ? 1 : 10).catch((error) => {
@@ -164,6 +170,7 @@ export function embeddedQueue(db: Database): JobQueue & {
   return {
     enqueue,
     register: (type, handler) => void handlers.set(type, handler),
+    onStart: (hook) => void startHooks.push(hook),
     runOnce,
     start,
     drain,

@@ -234,7 +234,23 @@ export async function runBackfill(runId: string, options: BackfillOptions = {}):
   await prisma.backfillRun.updateMany({ where: { id: runId, shopId }, data: { status: "done", phase: "done", cursor: null, finishedAt: new Date() } });
   const seconds = (Date.now() - started) / 1000;
   log.info("backfill done", { ...counts, seconds, requests: api.stats.requests, throttledRetries: api.stats.throttledRetries, waitedMs: api.stats.waitedMs });
+  await recomputeAfterBackfill(shopId, runId, log);
   return (await progressOf(runId))!;
+}
+
+/**
+ * The history is in: queue the shop's first full recompute (profiles, the
+ * model's first fit, segments). Imported when needed: the profiles triggers
+ * import the job registry, which imports this module. A failure is logged, not
+ * thrown (the backfill is done; the nightly schedule recomputes anyway).
+ */
+async function recomputeAfterBackfill(shopId: string, runId: string, log: typeof logger): Promise<void> {
+  try {
+    const { scheduleRecomputeAfterBackfill } = await import("../audience/profiles/triggers.server");
+    await scheduleRecomputeAfterBackfill(shopId, runId);
+  } catch (error) {
+    log.warn("recompute after backfill not queued", { error: String(error).slice(0, 300) });
+  }
 }
 
 function toProgress(run: NonNullable<Awaited<ReturnType<typeof prisma.backfillRun.findUnique>>>): BackfillProgress {

@@ -25,8 +25,18 @@ export async function scheduleProfileUpdate(shopId: string, customerId: string, 
 
 /** Schedules a full recompute of the shop (at most one per minute). */
 export async function scheduleShopRecompute(shopId: string, now: number = Date.now()): Promise<void> {
-  const payload: ProfilesJobPayload = { shopId };
+  const payload: ProfilesJobPayload = { shopId, trigger: "manual" };
   await queue.enqueue(PROFILES_JOB, payload, { shopId, idempotencyKey: `profiles:${shopId}:shop:${Math.floor(now / 60_000)}` });
+}
+
+/**
+ * After the install backfill: the shop's first full recompute (profiles, the
+ * model's first fit, segments), once per backfill run. Its run also starts the
+ * shop's nightly chain (job.server.ts).
+ */
+export async function scheduleRecomputeAfterBackfill(shopId: string, backfillRunId: string): Promise<boolean> {
+  const payload: ProfilesJobPayload = { shopId, trigger: "backfill" };
+  return (await queue.enqueue(PROFILES_JOB, payload, { shopId, idempotencyKey: `profiles:${shopId}:backfill:${backfillRunId}` })).created;
 }
 
 /**
