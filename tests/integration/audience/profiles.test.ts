@@ -1,10 +1,17 @@
 // Real signed webhooks → the real database → recomputeShop / the queued
 // updateCustomer: profiles, RFM scores, built-in segments, sizes, transitions,
-// and shop isolation.
-import { beforeEach, describe, expect, it } from "vitest";
+// and shop isolation. Then the schedule: the recompute after the install
+// backfill, the nightly chain per shop, the worker-start guard, job cleanup.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { queue } from "~/jobs/index.server";
-import { PROFILES_JOB } from "~/core/audience/profiles/job.server";
+import { dailyRecomputeKey, PROFILES_JOB, profilesJobHandler } from "~/core/audience/profiles/job.server";
+import { nextDailySlot } from "~/jobs/schedule";
+import { deleteFinishedJobs, ensureSchedules, MAINTENANCE_JOB, maintenanceJobHandler } from "~/jobs/maintenance.server";
+import { BACKFILL_JOB, enqueueBackfill, runBackfill } from "~/core/backfill/backfill.server";
+import { sampleStore, startFakeShopify, type FakeShopify } from "../../fakes/shopify-admin";
+import { adminFor } from "../backfill/helpers";
+import { TEST_API_KEY, TEST_API_SECRET } from "../../setup/test-config";
 import { recomputeShop, updateCustomer } from "~/core/audience/profiles/recompute.server";
 import { TEST_SHOP } from "../../setup/test-config";
 import { fixture, send } from "../webhooks/send";
@@ -257,5 +264,153 @@ describe("updateCustomer (queued after webhooks)", () => {
     const profile = await prisma.customerProfile.findUniqueOrThrow({ where: { customerId: c4 } });
     expect(profile.views30d).toBe(1);
     expect(profile.lastViewedAt).not.toBeNull();
+  });
+});
+
+describe("schedule", () => {
+  const NOW = new Date("2026-11-27T12:00:00Z");
+  const INSTALLED_AT = new Date("2026-01-01T00:00:00Z");
+  const ctx = { jobId: "j", shopId: null, attempt: 1, maxAttempts: 3 };
+  const dailyJobs = (shopId: string) => prisma.job.findMany({ where: { shopId, type: PROFILES_JOB, idempotencyKey: { contains: ":daily:" } }, orderBy: { runAt: "asc" } });
+
+  async function install(id: string, status = "installed", installedAt = INSTALLED_AT) {
+    await prisma.shop.create({ data: { id, status, installedAt } });
+  }
+
+  it("a full recompute queues the shop's next nightly recompute, once per day, and the nightly run queues the next", async () => {
+    await install(TEST_SHOP);
+    const handler = profilesJobHandler(queue, { now: () => NOW });
+    await handler({ shopId: TEST_SHOP, trigger: "manual" }, ctx);
+    await handler({ shopId: TEST_SHOP }, ctx);
+    const slot = nextDailySlot(TEST_SHOP, NOW);
+    expect(slot.runAt.getTime()).toBeGreaterThan(NOW.getTime());
+    expect((await dailyJobs(TEST_SHOP)).map((j) => [j.payload, j.runAt.getTime(), j.idempotencyKey, j.status])).toEqual([
+      [{ shopId: TEST_SHOP, trigger: "daily" }, slot.runAt.getTime(), dailyRecomputeKey({ id: TEST_SHOP, installedAt: INSTALLED_AT }, slot.day), "queued"],
+    ]);
+    expect(await prisma.customerProfile.count({ where: { shopId: TEST_SHOP } })).toBe(0); // no customers, but it ran:
+    expect(await prisma.segment.count({ where: { shopId: TEST_SHOP, kind: "builtin" } })).toBe(8);
+
+    // The nightly run, at its slot: tomorrow's is queued.
+    await profilesJobHandler(queue, { now: () => slot.runAt })({ shopId: TEST_SHOP, trigger: "daily" }, ctx);
+    const runs = await dailyJobs(TEST_SHOP);
+    expect(runs.map((j) => j.runAt.getTime() - slot.runAt.getTime())).toEqual([0, 86_400_000]);
+  });
+
+  it("an uninstalled shop's recompute does nothing and queues nothing: its chain ends", async () => {
+    await install(TEST_SHOP, "uninstalled");
+    await profilesJobHandler(queue, { now: () => NOW })({ shopId: TEST_SHOP, trigger: "daily" }, ctx);
+    expect(await prisma.job.count()).toBe(0);
+    expect(await prisma.segment.count({ where: { shopId: TEST_SHOP } })).toBe(0);
+  });
+
+  it("app/uninstalled cancels the queued nightly recompute; a reinstall the same day starts a new chain", async () => {
+    await install(TEST_SHOP);
+    await ensureSchedules(prisma, queue, NOW);
+    expect(await dailyJobs(TEST_SHOP)).toHaveLength(1);
+    const res = await send({ topic: "app/uninstalled", body: fixture("app-uninstalled") });
+    expect(res.status).toBe(200);
+    expect((await dailyJobs(TEST_SHOP)).map((j) => j.status)).toEqual(["cancelled"]);
+    expect(await ensureSchedules(prisma, queue, NOW)).toEqual({ shops: 0, queued: 0 });
+
+    await prisma.shop.update({ where: { id: TEST_SHOP }, data: { status: "installed", installedAt: new Date(NOW.getTime() + 60_000) } });
+    expect(await ensureSchedules(prisma, queue, NOW)).toEqual({ shops: 1, queued: 1 });
+    expect((await dailyJobs(TEST_SHOP)).map((j) => j.status).sort()).toEqual(["cancelled", "queued"]);
+  });
+
+  it("every installed shop has its nightly recompute queued once, from the maintenance job and when a worker starts", async () => {
+    await install(TEST_SHOP);
+    await install(OTHER_SHOP);
+    await install("gone.myshopify.com", "uninstalled");
+    expect(await ensureSchedules(prisma, queue, NOW)).toEqual({ shops: 2, queued: 2 });
+    expect(await ensureSchedules(prisma, queue, NOW)).toEqual({ shops: 2, queued: 0 });
+    expect(await prisma.job.count({ where: { type: PROFILES_JOB } })).toBe(2);
+    expect(await prisma.job.count({ where: { type: MAINTENANCE_JOB } })).toBe(1);
+    expect(await prisma.job.count({ where: { shopId: "gone.myshopify.com" } })).toBe(0);
+
+    // A worker starting (the real registry's start hook) queues what is missing, and only that.
+    await prisma.job.deleteMany({ where: { shopId: OTHER_SHOP } });
+    const stop = queue.start(20);
+    for (let i = 0; i < 200 && (await prisma.job.count({ where: { shopId: OTHER_SHOP } })) === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    await stop();
+    const keys = (await prisma.job.findMany({ select: { idempotencyKey: true } })).map((j) => j.idempotencyKey!.replace(/:\d{4}-\d{2}-\d{2}$/, ":<day>")).sort();
+    expect(keys).toEqual([
+      `${MAINTENANCE_JOB}:<day>`,
+      `profiles:${OTHER_SHOP}:daily:${INSTALLED_AT.getTime()}:<day>`,
+      `profiles:${TEST_SHOP}:daily:${INSTALLED_AT.getTime()}:<day>`,
+    ]);
+  });
+
+  it("deletes finished jobs after their retention, in a nightly maintenance run that queues the next", async () => {
+    await install(TEST_SHOP);
+    const days = (n: number) => new Date(NOW.getTime() - n * 86_400_000);
+    const job = (name: string, status: string, ageDays: number, type = PROFILES_JOB) => ({
+      type,
+      payload: { shopId: TEST_SHOP, name },
+      shopId: TEST_SHOP,
+      status,
+      runAt: days(ageDays),
+      createdAt: days(ageDays),
+      updatedAt: days(ageDays),
+      idempotencyKey: `test:${name}`,
+    });
+    await prisma.job.createMany({
+      data: [
+        job("done-old", "done", 8),
+        job("done-recent", "done", 6),
+        job("cancelled-old", "cancelled", 8),
+        job("failed-old", "failed", 31),
+        job("failed-recent", "failed", 8),
+        job("queued-old", "queued", 40),
+        job("running-old", "running", 40),
+        job("backfill-old", "done", 400, BACKFILL_JOB),
+      ],
+    });
+    expect((await prisma.job.findUniqueOrThrow({ where: { idempotencyKey: "test:done-old" } })).updatedAt.getTime()).toBe(days(8).getTime());
+    await maintenanceJobHandler(prisma, queue, () => NOW)({}, ctx);
+    const left = (await prisma.job.findMany({ where: { idempotencyKey: { startsWith: "test:" } }, select: { idempotencyKey: true } })).map((j) => j.idempotencyKey).sort();
+    expect(left).toEqual(["test:backfill-old", "test:done-recent", "test:failed-recent", "test:queued-old", "test:running-old"]);
+    // The next maintenance and the shop's nightly recompute are queued.
+    const next = await prisma.job.findFirstOrThrow({ where: { type: MAINTENANCE_JOB } });
+    expect(next.runAt).toEqual(nextDailySlot(MAINTENANCE_JOB, NOW).runAt);
+    expect(await dailyJobs(TEST_SHOP)).toHaveLength(1);
+    expect(await deleteFinishedJobs(prisma, NOW)).toBe(0);
+  });
+
+  describe("after the install backfill", () => {
+    let fake: FakeShopify;
+    const shop = "fresh.myshopify.com";
+    beforeAll(async () => {
+      fake = await startFakeShopify({
+        apiKey: TEST_API_KEY,
+        apiSecret: TEST_API_SECRET,
+        stores: { [shop]: sampleStore({ seed: 5, products: 8, customers: 40, orders: 30 }) },
+        throttle: { restoreRate: 1_000_000 },
+        bulkPollsUntilDone: 1,
+      });
+    });
+    afterAll(() => fake.close());
+
+    it("queues one full recompute, which fits (or says why not) and starts the shop's nightly chain", async () => {
+      await install(shop);
+      const { runId } = await enqueueBackfill(queue, shop, "install-1");
+      await prisma.job.updateMany({ where: { id: runId }, data: { status: "cancelled" } }); // run here, not by the queue
+      const done = await runBackfill(runId, { admin: adminFor(fake, shop), sleep: async () => {} });
+      expect(done.status).toBe("done");
+      const recompute = await prisma.job.findMany({ where: { shopId: shop, type: PROFILES_JOB } });
+      expect(recompute.map((j) => [j.payload, j.idempotencyKey, j.status])).toEqual([[{ shopId: shop, trigger: "backfill" }, `profiles:${shop}:backfill:${runId}`, "queued"]]);
+      // A finished run resumed again queues nothing more.
+      await runBackfill(runId, { admin: adminFor(fake, shop), sleep: async () => {} });
+      expect(await prisma.job.count({ where: { shopId: shop, type: PROFILES_JOB } })).toBe(1);
+
+      await queue.drain();
+      expect(await prisma.customerProfile.count({ where: { shopId: shop } })).toBe(40);
+      const fits = await prisma.modelFit.findMany({ where: { shopId: shop } });
+      expect(fits.map((f) => [f.kind, f.status]).sort()).toEqual([
+        ["bgnbd", "insufficient-data"],
+        ["gamma-gamma", "insufficient-data"],
+      ]);
+      expect(fits[0]!.reason).toMatch(/^Predictions start once 200 customers have ordered/);
+      expect(await dailyJobs(shop)).toHaveLength(1);
+    });
   });
 });
