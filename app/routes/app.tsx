@@ -20,7 +20,7 @@ export const loader = async ({ request, context }: LoaderFunctionArgs) => {
   return { apiKey: env.SHOPIFY_API_KEY, demo: isDemoShop(session.shop) };
 };
 
-/** The admin pages; issues 4–6 add Flows and Campaigns here. */
+/** The admin pages. */
 function AdminNav() {
   return (
     <NavMenu>
@@ -29,6 +29,9 @@ function AdminNav() {
       </NavLink>
       <NavLink to="/app/segments">Segments</NavLink>
       <NavLink to="/app/customers">Customers</NavLink>
+      <NavLink to="/app/flows">Flows</NavLink>
+      <NavLink to="/app/campaigns">Campaigns</NavLink>
+      <NavLink to="/app/settings">Settings</NavLink>
     </NavMenu>
   );
 }
