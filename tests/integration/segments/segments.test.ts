@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { all, any, type Condition, type Rule, type RuleNode } from "~/core/audience/segments/rule";
-import { countMembers, evaluateSegment, sampleMembers, saveSegment } from "~/core/audience/segments/segments.server";
+import { countMembers, evaluateCustomerSegments, evaluateSegment, sampleMembers, saveSegment } from "~/core/audience/segments/segments.server";
 import { parseSegmentText } from "~/core/audience/segments/natural-language";
 
 const SHOP = "seg-a.myshopify.com";
@@ -78,7 +78,7 @@ function world(count: number): SeedCustomer[] {
   });
 }
 
-const customerId = (shop: string, n: number) => `${shop === SHOP ? "a" : "b"}-${String(n).padStart(4, "0")}`;
+const customerId = (shop: string, n: number) => `${shop === SHOP ? "a" : shop === OTHER ? "b" : "c"}-${String(n).padStart(4, "0")}`;
 
 async function seedShop(shop: string, customers: SeedCustomer[]) {
   await prisma.shop.create({ data: { id: shop } });
@@ -287,4 +287,25 @@ describe("saveSegment and evaluateSegment", () => {
     const saved = await saveSegment(OTHER, { name: "Anyone", rule: all({ type: "tag", op: "hasNot", tag: "x" }) }, { now: NOW });
     await expect(evaluateSegment(SHOP, saved.id, { now: NOW })).rejects.toThrow(/no segment/);
   });
+});
+
+describe("evaluateCustomerSegments against the set queries", () => {
+  it("agrees with every rule for every customer, in memory and asked of the database", async () => {
+    const shop = "seg-c.myshopify.com";
+    const customersC = world(60);
+    await seedShop(shop, customersC);
+    // Saving evaluates each rule over the whole shop (set queries, pages of 7).
+    for (const [name, rule] of RULES) await saveSegment(shop, { name, rule }, { now: NOW, pageSize: 7 });
+    const memberships = async () =>
+      (await prisma.segmentMembership.findMany({ where: { shopId: shop }, select: { segmentId: true, customerId: true } })).map((m) => `${m.segmentId} ${m.customerId}`).sort();
+    const before = await memberships();
+    expect(before.length).toBeGreaterThan(100);
+    // Each customer alone: nothing to change, by either path. Any disagreement would show as an entry or a leave.
+    for (const inMemoryRows of [undefined, 0]) {
+      for (const c of customersC) {
+        expect(await evaluateCustomerSegments(shop, customerId(shop, c.n), { now: NOW, inMemoryRows })).toEqual({ entered: [], left: [] });
+      }
+    }
+    expect(await memberships()).toEqual(before);
+  }, 120_000);
 });

@@ -22,23 +22,24 @@ const DAY_MS = 86_400_000;
 
 // A structural subset of Prisma.CustomerWhereInput (app/core may not import Prisma;
 // segments.server.ts assigns it to the Prisma type, so the compiler checks the match).
-type NumberFilter = { equals?: number; gt?: number; gte?: number; lt?: number; lte?: number };
-type DateFilter = { gt?: Date; gte?: Date; lt?: Date; lte?: Date; in?: Date[] };
-type TextFilter = { in?: string[]; notIn?: string[]; not?: null };
+export type NumberFilter = { equals?: number; gt?: number; gte?: number; lt?: number; lte?: number };
+export type DateFilter = { gt?: Date; gte?: Date; lt?: Date; lte?: Date; in?: Date[] };
+export type TextFilter = { in?: string[]; notIn?: string[]; not?: null };
 type NumberColumn = Exclude<ProfileField, "daysSinceLastOrder" | "daysSinceFirstOrder">;
 type DateColumn = "lastOrderAt" | "firstOrderAt";
-export type ProfileWhere = { AND?: ProfileWhere[]; OR?: ProfileWhere[] } & { [K in NumberColumn]?: NumberFilter } & {
+export type ProfileWhere = { AND?: ProfileWhere[]; OR?: ProfileWhere[]; customerId?: string } & { [K in NumberColumn]?: NumberFilter } & {
   [K in DateColumn]?: DateFilter;
 } & { churnRisk?: TextFilter; lifecycleStage?: TextFilter };
 export type LineItemWhere = { productShopifyId?: { in: string[] } };
 export type OrderWhere = {
   shopId?: string;
+  customerId?: string;
   cancelledAt?: null;
   test?: boolean;
   shopifyCreatedAt?: DateFilter;
   lineItems?: { some: LineItemWhere };
 };
-export type BrowseEventWhere = { shopId?: string; type?: string; occurredAt?: DateFilter; productShopifyId?: string };
+export type BrowseEventWhere = { shopId?: string; customerId?: string; type?: string; occurredAt?: DateFilter; productShopifyId?: string };
 export type CustomerWhere = {
   AND?: CustomerWhere[];
   OR?: CustomerWhere[];
@@ -59,6 +60,13 @@ export type CompileContext = {
   productIds?: ReadonlyMap<string, readonly string[]>;
   /** For page conditions: the ids, within the current page of customers, that satisfy each one, by condition key. */
   pageMatches?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Compile for this one customer: the rule is also restricted to `id = customerId`,
+   * and every relation filter (profile, orders, browse events) names the customer,
+   * so the database reads that customer's rows through its indexes rather than
+   * every row of the shop that passes the filter.
+   */
+  customerId?: string;
 };
 
 export const MATCH_NONE: CustomerWhere = { id: { in: [] } };
@@ -69,7 +77,13 @@ export function baseWhere(shopId: string): CustomerWhere {
 }
 
 export function compile(rule: Rule, ctx: CompileContext): CustomerWhere {
-  return { AND: [baseWhere(ctx.shopId), compileNode(rule, "", ctx)] };
+  const base = ctx.customerId === undefined ? baseWhere(ctx.shopId) : { ...baseWhere(ctx.shopId), id: { in: [ctx.customerId] } };
+  return { AND: [base, compileNode(rule, "", ctx)] };
+}
+
+/** A relation filter narrowed to the one customer being compiled for, if any. */
+function mine<T extends { customerId?: string }>(where: T, ctx: CompileContext): T {
+  return ctx.customerId === undefined ? where : { ...where, customerId: ctx.customerId };
 }
 
 function compileNode(node: RuleNode, key: string, ctx: CompileContext): CustomerWhere {
@@ -149,12 +163,12 @@ function compileCondition(c: Condition, key: string, ctx: CompileContext): Custo
   }
   switch (c.type) {
     case "profile":
-      return { profile: { is: profileWhere(c, ctx.now) } };
+      return { profile: { is: mine(profileWhere(c, ctx.now), ctx) } };
     case "churnRisk":
     case "lifecycleStage":
       return {
         profile: {
-          is: c.op === "in" ? text(c.type, { in: [...c.values] }) : { AND: [text(c.type, { not: null }), text(c.type, { notIn: [...c.values] })] },
+          is: mine(c.op === "in" ? text(c.type, { in: [...c.values] }) : { AND: [text(c.type, { not: null }), text(c.type, { notIn: [...c.values] })] }, ctx),
         },
       };
     case "emailConsent":
@@ -164,12 +178,13 @@ function compileCondition(c: Condition, key: string, ctx: CompileContext): Custo
     case "bought": {
       const ids = c.target.kind === "product" ? [c.target.productId] : ctx.productIds?.get(key);
       if (ids === undefined) throw new Error(`segment rule: condition ${key} needs the product ids of its ${c.target.kind}`);
-      const where: OrderWhere = { ...orderWhere(ctx.shopId, ctx.now, c.withinDays), lineItems: { some: { productShopifyId: { in: [...ids] } } } };
+      const where: OrderWhere = mine({ ...orderWhere(ctx.shopId, ctx.now, c.withinDays), lineItems: { some: { productShopifyId: { in: [...ids] } } } }, ctx);
       return c.op === "did" ? { orders: { some: where } } : { orders: { none: where } };
     }
     case "activity": {
       if (c.op === "atLeast" && c.count === 0) return {}; // everyone has at least 0
       const events = activityWhere(c, ctx.shopId, ctx.now);
+      events.where = mine(events.where, ctx);
       const some = c.op === "atLeast"; // at least 1; otherwise none (at most 0, exactly 0)
       if (events.model === "order") return some ? { orders: { some: events.where } } : { orders: { none: events.where } };
       return some ? { browseEvents: { some: events.where } } : { browseEvents: { none: events.where } };

@@ -1,30 +1,18 @@
 // Keeping merchant segments' memberships current: a whole segment (on save and
-// in the daily recompute), every segment of a shop, or every segment for one
-// customer (after that customer's order, checkout or browsing). Each change is a
+// in the daily recompute) or every segment of a shop; the one-customer update is
+// in evaluate-customer.server.ts and writes through syncMemberships. Each change is a
 // SegmentMembership row added or removed, a SegmentTransition (entered/left, at
 // `now`: flows trigger on them, and trends are rebuilt from them) and a
 // Segment.size step, all in one transaction.
 import type { Prisma } from "@prisma/client";
 import defaultDb, { isUniqueViolation, type Database } from "~/db.server";
-import { logger } from "~/logger.server";
-import { compile, countSatisfies, activityWhere, hasTag, planRule } from "./compile";
-import {
-  CATALOG_SELECT,
-  customerPages,
-  pageWhere,
-  prepare,
-  productMatches,
-  SegmentNotFoundError,
-  SegmentRuleError,
-  type CatalogRow,
-  type SegmentOptions,
-} from "./query.server";
-import { parseRule, type Condition, type Rule } from "./rule";
+import { compile } from "./compile";
+import { customerPages, pageRange, pageWhere, prepare, SegmentNotFoundError, SegmentRuleError, type SegmentOptions } from "./query.server";
 
 export type Evaluation = { size: number; entered: number; left: number };
 
 /** Below Prisma's SQLite limit of 999 bound parameters per statement. */
-const IN_CHUNK = 900;
+export const IN_CHUNK = 900;
 
 /**
  * Brings a custom segment's memberships up to date, a page of customers at a
@@ -42,7 +30,7 @@ export async function evaluateSegment(shopId: string, segmentId: string, options
   let entered = 0;
   let left = 0;
   for await (const pageIds of customerPages(db, shopId, p.pageSize, true)) {
-    const where = p.pageConditions.length > 0 ? await pageWhere(db, p, pageIds) : { AND: [{ id: { in: pageIds } }, compile(p.rule, p.ctx)] };
+    const where = p.pageConditions.length > 0 ? await pageWhere(db, p, pageIds) : { AND: [pageRange(shopId, pageIds), compile(p.rule, p.ctx)] };
     const matching = (await db.customer.findMany({ where, select: { id: true } })).map((c) => pairKey(segmentId, c.id));
     const changes = await syncMemberships(db, shopId, now, { segmentIds: [segmentId], customerIds: pageIds }, new Set(matching));
     entered += changes.entered.length;
@@ -78,103 +66,8 @@ export async function evaluateShopSegments(shopId: string, options: SegmentOptio
   return result;
 }
 
-/**
- * Re-evaluates every merchant segment of the shop for one customer: each rule
- * compiled with an extra `id = customerId`, its page conditions answered for
- * that customer alone, its product sets resolved against the products that
- * customer bought (the same answer for them, without reading the catalog).
- * Returns the keys of the segments entered and left.
- */
-export async function evaluateCustomerSegments(shopId: string, customerId: string, options: SegmentOptions = {}): Promise<{ entered: string[]; left: string[] }> {
-  const db = options.db ?? defaultDb;
-  const now = options.now ?? new Date();
-  const none = { entered: [], left: [] };
-  const segments = await db.segment.findMany({ where: { shopId, kind: "custom" }, select: { id: true, key: true, definition: true } });
-  if (segments.length === 0) return none;
-  const customer = await db.customer.findFirst({ where: { id: customerId, shopId }, select: { tags: true, deletedAt: true, redactedAt: true } });
-  if (!customer) return none; // not this shop's, or gone (its memberships went with it)
-  const present = customer.deletedAt === null && customer.redactedAt === null;
-  const facts = new CustomerFacts(db, shopId, customerId, customer.tags, now);
-  const evaluated: string[] = [];
-  const matches = new Set<string>();
-  for (const s of segments) {
-    const parsed = parseRule(s.definition);
-    if (!parsed.ok) {
-      logger.warn("segment rule no longer valid: skipped", { shop: shopId, segment: s.key });
-      continue;
-    }
-    evaluated.push(s.id);
-    if (present && (await facts.matches(parsed.rule))) matches.add(pairKey(s.id, customerId));
-  }
-  const changes = await syncMemberships(db, shopId, now, { segmentIds: evaluated, customerIds: [customerId] }, matches);
-  const keys = new Map(segments.map((s) => [s.id, s.key]));
-  const keysOf = (pairs: Pair[]) => pairs.map((c) => keys.get(c.segmentId)!).sort();
-  return { entered: keysOf(changes.entered), left: keysOf(changes.left) };
-}
-
-/** One customer's answers, each looked up once however many rules ask. */
-class CustomerFacts {
-  private products?: Promise<CatalogRow[]>;
-  private readonly counts = new Map<string, Promise<number>>();
-
-  constructor(
-    private readonly db: Database,
-    private readonly shopId: string,
-    private readonly customerId: string,
-    private readonly tags: string,
-    private readonly now: Date,
-  ) {}
-
-  async matches(rule: Rule): Promise<boolean> {
-    const { productTargets, pageConditions } = planRule(rule);
-    const productIds = new Map<string, string[]>();
-    if (productTargets.length > 0) {
-      const bought = await this.boughtProducts();
-      for (const { key, target } of productTargets) productIds.set(key, bought.filter((p) => productMatches(target, p)).map((p) => p.shopifyId));
-    }
-    const pageMatches = new Map<string, string[]>();
-    for (const { key, condition } of pageConditions) pageMatches.set(key, (await this.satisfies(condition)) ? [this.customerId] : []);
-    const where = compile(rule, { shopId: this.shopId, now: this.now, productIds, pageMatches });
-    return (await this.db.customer.count({ where: { AND: [{ id: this.customerId }, where] } })) > 0;
-  }
-
-  private async satisfies(condition: Condition): Promise<boolean> {
-    if (condition.type === "tag") return hasTag(this.tags, condition.tag) === (condition.op === "has");
-    if (condition.type !== "activity") throw new Error(`segment rule: ${condition.type} is not a page condition`);
-    const events = activityWhere(condition, this.shopId, this.now);
-    const cacheKey = JSON.stringify(events);
-    let count = this.counts.get(cacheKey);
-    if (count === undefined) {
-      count =
-        events.model === "order"
-          ? this.db.order.count({ where: { ...events.where, customerId: this.customerId } })
-          : this.db.browseEvent.count({ where: { ...events.where, customerId: this.customerId } });
-      this.counts.set(cacheKey, count);
-    }
-    return countSatisfies(condition, await count);
-  }
-
-  /** The catalog rows of every product in the customer's orders (a `bought` condition can only be met by one of them). */
-  private boughtProducts() {
-    this.products ??= (async () => {
-      const lines = await this.db.lineItem.findMany({
-        where: { shopId: this.shopId, order: { customerId: this.customerId }, productShopifyId: { not: null } },
-        select: { productShopifyId: true },
-        distinct: ["productShopifyId"],
-      });
-      const ids = lines.map((l) => l.productShopifyId!);
-      const rows: CatalogRow[] = [];
-      for (let i = 0; i < ids.length; i += IN_CHUNK) {
-        rows.push(...(await this.db.product.findMany({ where: { shopId: this.shopId, shopifyId: { in: ids.slice(i, i + IN_CHUNK) } }, select: CATALOG_SELECT })));
-      }
-      return rows;
-    })();
-    return this.products;
-  }
-}
-
-type Pair = { segmentId: string; customerId: string };
-const pairKey = (segmentId: string, customerId: string) => `${segmentId} ${customerId}`;
+export type Pair = { segmentId: string; customerId: string };
+export const pairKey = (segmentId: string, customerId: string) => `${segmentId} ${customerId}`;
 type Client = Database | Prisma.TransactionClient;
 
 /**
@@ -184,25 +77,28 @@ type Client = Database | Prisma.TransactionClient;
  * two evaluations racing for the same pairs cannot both write it (on PostgreSQL
  * the loser hits the unique index and retries once, and then sees nothing to do).
  */
-async function syncMemberships(
+export async function syncMemberships(
   db: Database,
   shopId: string,
   now: Date,
   scope: { segmentIds: string[]; customerIds: string[] },
   matches: Set<string>,
+  /** The current members within the scope as pair keys, when the caller has just read them. */
+  known?: readonly string[],
 ): Promise<{ entered: Pair[]; left: Pair[] }> {
   if (scope.segmentIds.length === 0 || scope.customerIds.length === 0) return { entered: [], left: [] };
+  const diffFrom = (current: Set<string>) => ({
+    entered: [...matches].filter((k) => !current.has(k)).map(splitPair),
+    left: [...current].filter((k) => !matches.has(k)).map(splitPair),
+  });
   const diff = async (client: Client) => {
     const members = await client.segmentMembership.findMany({
       where: { shopId, segmentId: { in: scope.segmentIds }, customerId: { in: scope.customerIds } },
       select: { segmentId: true, customerId: true },
     });
-    const current = new Set(members.map((m) => pairKey(m.segmentId, m.customerId)));
-    const entered = [...matches].filter((k) => !current.has(k)).map(splitPair);
-    const left = members.filter((m) => !matches.has(pairKey(m.segmentId, m.customerId)));
-    return { entered, left };
+    return diffFrom(new Set(members.map((m) => pairKey(m.segmentId, m.customerId))));
   };
-  const first = await diff(db);
+  const first = known === undefined ? await diff(db) : diffFrom(new Set(known));
   if (first.entered.length === 0 && first.left.length === 0) return first;
   for (let attempt = 1; ; attempt++) {
     try {

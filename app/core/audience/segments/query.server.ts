@@ -7,7 +7,15 @@ import type { Database } from "~/db.server";
 import { activityWhere, baseWhere, compile, countSatisfies, hasTag, planRule, type CompileContext } from "./compile";
 import { parseRule, type Condition, type ProductTarget, type Rule } from "./rule";
 
-export const PAGE_SIZE = 1000;
+/**
+ * Customers per page of the page walk. Prisma refuses a statement with more than
+ * 999 bound parameters on SQLite, and a page's statements carry customer ids: the
+ * page itself is an id range (two parameters), but each page condition's answer
+ * is a list of ids, so a rule with k page conditions gets pages of at most
+ * MAX_ID_PARAMS / k customers (see pageSizeFor).
+ */
+export const PAGE_SIZE = 800;
+const MAX_ID_PARAMS = 800;
 export const MAX_SAMPLE = 100;
 
 export type SegmentOptions = { db?: Database; now?: Date; /** customers per page of the page walk (tests use small pages) */ pageSize?: number };
@@ -53,7 +61,17 @@ export async function prepare(db: Database, shopId: string, input: unknown, now:
     const sets = await resolveProductTargets(db, shopId, productTargets.map((t) => t.target));
     productTargets.forEach((t, i) => productIds.set(t.key, sets[i]!));
   }
-  return { rule, ctx: { shopId, now, productIds }, pageConditions, pageSize };
+  return { rule, ctx: { shopId, now, productIds }, pageConditions, pageSize: pageSizeFor(pageConditions.length, pageSize) };
+}
+
+/** The page size a rule with `pageConditions` page conditions can use (see PAGE_SIZE). */
+export function pageSizeFor(pageConditions: number, requested = PAGE_SIZE): number {
+  return Math.max(1, Math.min(requested, Math.floor(MAX_ID_PARAMS / Math.max(1, pageConditions))));
+}
+
+/** A page of customer ids (ascending, as customerPages yields them) as an id range: two parameters, however long the page. */
+export function pageRange(shopId: string, pageIds: readonly string[]): { shopId: string; id: { gte: string; lte: string } } {
+  return { shopId, id: { gte: pageIds[0]!, lte: pageIds[pageIds.length - 1]! } };
 }
 
 type CatalogTarget = Exclude<ProductTarget, { kind: "product" }>;
@@ -112,9 +130,7 @@ export async function pageWhere(db: Database, p: Prepared, pageIds: string[]): P
   let tags: Map<string, string> | undefined;
   for (const { key, condition } of p.pageConditions) {
     if (condition.type === "tag") {
-      tags ??= new Map(
-        (await db.customer.findMany({ where: { id: { in: pageIds } }, select: { id: true, tags: true } })).map((c) => [c.id, c.tags]),
-      );
+      tags ??= new Map((await db.customer.findMany({ where: pageRange(p.ctx.shopId, pageIds), select: { id: true, tags: true } })).map((c) => [c.id, c.tags]));
       const has = (id: string) => hasTag(tags!.get(id) ?? "", condition.tag);
       pageMatches.set(key, pageIds.filter((id) => (condition.op === "has" ? has(id) : !has(id))));
     } else if (condition.type === "activity") {
@@ -125,21 +141,22 @@ export async function pageWhere(db: Database, p: Prepared, pageIds: string[]): P
     }
   }
   const where: Prisma.CustomerWhereInput = compile(p.rule, { ...p.ctx, pageMatches });
-  return { AND: [{ id: { in: pageIds } }, where] };
+  return { AND: [pageRange(p.ctx.shopId, pageIds), where] };
 }
 
-/** Matching events per customer of the page: one groupBy, at most PAGE_SIZE rows back. */
-export async function countEvents(
+/** Matching events per customer of the page's id range: one groupBy, at most a page of rows back. */
+async function countEvents(
   db: Database,
   condition: Extract<Condition, { type: "activity" }>,
   ctx: CompileContext,
   pageIds: string[],
 ): Promise<Map<string, number>> {
   const events = activityWhere(condition, ctx.shopId, ctx.now);
+  const customerId = pageRange(ctx.shopId, pageIds).id;
   const rows =
     events.model === "order"
-      ? await db.order.groupBy({ by: ["customerId"], where: { ...events.where, customerId: { in: pageIds } }, _count: { _all: true } })
-      : await db.browseEvent.groupBy({ by: ["customerId"], where: { ...events.where, customerId: { in: pageIds } }, _count: { _all: true } });
+      ? await db.order.groupBy({ by: ["customerId"], where: { ...events.where, customerId }, _count: { _all: true } })
+      : await db.browseEvent.groupBy({ by: ["customerId"], where: { ...events.where, customerId }, _count: { _all: true } });
   const counts = new Map<string, number>();
   for (const row of rows) if (row.customerId !== null) counts.set(row.customerId, row._count._all);
   return counts;

@@ -25,7 +25,8 @@ import {
 } from "./query.server";
 
 export { PAGE_SIZE, MAX_SAMPLE, SegmentRuleError, SegmentNotFoundError, BuiltinSegmentError, type SegmentOptions } from "./query.server";
-export { evaluateSegment, evaluateShopSegments, evaluateCustomerSegments, type Evaluation, type ShopEvaluation } from "./evaluate.server";
+export { evaluateSegment, evaluateShopSegments, type Evaluation, type ShopEvaluation } from "./evaluate.server";
+export { evaluateCustomerSegments, IN_MEMORY_ROWS, type CustomerSegmentOptions } from "./evaluate-customer.server";
 export { segmentTrend, MAX_TREND_DAYS, type TrendPoint } from "./trend.server";
 export { segmentParser, OpenAISegmentParser } from "./llm-parser.server";
 
