@@ -55,3 +55,25 @@ function numberToDecimal(n: number): string {
   // 1e-7 and 1e21: expand through toFixed (exact enough for money-sized values).
   return Math.abs(n) < 1 ? n.toFixed(20) : BigInt(Math.round(n)).toString();
 }
+
+/** "$1,234.56", "¥1,235", "1.234 KWD" for an unknown code: the currency's own decimals. */
+export function formatMoney(minor: number, currency: string): string {
+  return moneyFormatter(currency)(minor);
+}
+
+const formatters = new Map<string, (minor: number) => string>();
+
+/** A formatter for one currency, built once (Intl formatters cost tens of microseconds each). */
+export function moneyFormatter(currency: string): (minor: number) => string {
+  let format = formatters.get(currency);
+  if (format) return format;
+  const exponent = currencyExponent(currency);
+  try {
+    const intl = new Intl.NumberFormat("en-US", { style: "currency", currency, minimumFractionDigits: exponent, maximumFractionDigits: exponent });
+    format = (minor) => intl.format(minor / 10 ** exponent);
+  } catch {
+    format = (minor) => `${(minor / 10 ** exponent).toFixed(exponent)} ${currency}`;
+  }
+  if (formatters.size < 200) formatters.set(currency, format);
+  return format;
+}

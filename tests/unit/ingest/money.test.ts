@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { currencyExponent, toMinorUnits } from "~/core/ingest/money";
+import { currencyExponent, formatMoney, moneyFormatter, toMinorUnits } from "~/core/ingest/money";
 
 describe("toMinorUnits", () => {
   it.each([
@@ -41,5 +41,16 @@ describe("toMinorUnits", () => {
     expect(currencyExponent("KWD")).toBe(3);
     expect(currencyExponent("USD")).toBe(2);
     expect(currencyExponent("XYZ")).toBe(2);
+  });
+});
+
+describe("formatMoney", () => {
+  it("uses the currency's own decimals", () => {
+    expect(formatMoney(123456, "USD")).toBe("$1,234.56");
+    expect(formatMoney(1235, "JPY")).toBe("¥1,235");
+    expect(formatMoney(1234, "KWD")).toMatch(/^KWD\s1\.234$/);
+    expect(formatMoney(4, "USD")).toBe("$0.04");
+    expect(formatMoney(1050, "not-a-code")).toBe("10.50 not-a-code");
+    expect(moneyFormatter("EUR")).toBe(moneyFormatter("EUR"));
   });
 });

@@ -114,7 +114,7 @@ describe("definitions", () => {
     const d = describeSegments(small, "EUR");
     expect(d.map((x) => x.key)).toEqual([...SEGMENT_KEYS]);
     expect(d.find((x) => x.key === "dormant")!.description).toContain("365 days");
-    expect(d.find((x) => x.key === "high-value")!.description).toContain("200.00 EUR");
+    expect(d.find((x) => x.key === "high-value")!.description).toContain("€200.00");
   });
 
   it("parses what is stored and refuses what is not", () => {

@@ -4,6 +4,7 @@
 // segments and one primary stage.
 import type { RfmCutoffs, RfmScores } from "./rfm";
 import { daysBetween } from "./profile";
+import { formatMoney } from "../../ingest/money";
 
 export const SEGMENT_KEYS = [
   "new",
@@ -169,7 +170,7 @@ export interface SegmentDefinition {
 
 /** Each built-in segment's name and its definition in words, with the shop's thresholds filled in. */
 export function describeSegments(t: LifecycleThresholds, currency: string): SegmentDefinition[] {
-  const money = (minor: number) => `${(minor / 100).toFixed(2)} ${currency}`;
+  const money = (minor: number) => formatMoney(minor, currency);
   const byModel = "When the purchase model has run for the shop";
   const d: Record<SegmentKey, [string, string]> = {
     new: ["New customers", `First order in the last ${t.newDays} days.`],

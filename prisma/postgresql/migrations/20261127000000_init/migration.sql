@@ -525,7 +525,7 @@ CREATE INDEX "Variant_productId_idx" ON "Variant"("productId");
 CREATE UNIQUE INDEX "Variant_shopId_shopifyId_key" ON "Variant"("shopId", "shopifyId");
 
 -- CreateIndex
-CREATE INDEX "Order_shopId_customerId_idx" ON "Order"("shopId", "customerId");
+CREATE INDEX "Order_shopId_customerId_shopifyCreatedAt_idx" ON "Order"("shopId", "customerId", "shopifyCreatedAt");
 
 -- CreateIndex
 CREATE INDEX "Order_shopId_checkoutToken_idx" ON "Order"("shopId", "checkoutToken");
