@@ -59,7 +59,13 @@ export type DraftOutcome = { input: GenerationInputRaw; result: GenerationResult
 export async function generateDrafts(
   provider: ContentProvider,
   inputs: GenerationInputRaw[],
-  options: { budget: LlmBudget; concurrency?: number; otherProductTitles?: string[] },
+  options: {
+    budget: LlmBudget;
+    concurrency?: number;
+    otherProductTitles?: string[];
+    /** Called as each request finishes (its index in `inputs`): lets a caller store drafts as they come, for a progress bar. */
+    onOutcome?: (outcome: DraftOutcome, index: number) => Promise<void>;
+  },
 ): Promise<{ outcomes: DraftOutcome[]; usage: LlmUsage }> {
   const outcomes: DraftOutcome[] = new Array(inputs.length);
   let usage = NO_USAGE;
@@ -71,6 +77,7 @@ export async function generateDrafts(
       const input = inputs[i]!;
       if (exhausted) {
         outcomes[i] = { input, error: exhausted };
+        await options.onOutcome?.(outcomes[i]!, i);
         continue;
       }
       try {
@@ -81,6 +88,7 @@ export async function generateDrafts(
         if (error instanceof LlmBudgetExceeded) exhausted = error.message;
         outcomes[i] = { input, error: error instanceof Error ? error.message : String(error) };
       }
+      await options.onOutcome?.(outcomes[i]!, i);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 2, inputs.length)) }, worker));

@@ -5,6 +5,7 @@ export * from "./facts";
 export * from "./input";
 export * from "./voice";
 export { formatMoney } from "./money";
+export { cleanNote, noteHints, offlineNoteSummary, NOTE_MAX, type NoteHints } from "./note";
 export { describeOffer } from "./claims";
 export { validateDraft, requiredFooter, SUBJECT_RECOMMENDED, SUBJECT_MAX, PREVIEW_MAX, type ValidationContext, type DraftValidation, type FooterFacts } from "./validate";
 export { SPAM_PATTERNS } from "./spam";

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { ANGLE_KEYS, FLOW_TYPES, OBJECTIVES, OfferSchema, PRODUCT_FOCUS, type Plan } from "../flows/plan";
 import { CatalogProductSchema, ShopFactsSchema } from "./facts";
 import { BrandVoiceSchema } from "./voice";
+import { NOTE_MAX } from "./note";
 import { zodProblems } from "../flows/plan/validate";
 
 export const TONES = ["formal", "casual", "urgency"] as const;
@@ -50,6 +51,11 @@ export const GenerationInputSchema = z
     tone: z.enum(TONES),
     variant: z.number().int().min(0).max(MAX_VARIANTS - 1, `at most ${MAX_VARIANTS} variants`),
     seed: z.number().int().min(0).max(2 ** 31 - 1),
+    /**
+     * The merchant's note when regenerating this email: data for a model, hints
+     * (length, tone) for the offline generator. Absent on first generation.
+     */
+    note: z.string().trim().min(1).max(NOTE_MAX, `the note is longer than ${NOTE_MAX} characters`).nullable().optional(),
   })
   .strict()
   .superRefine((input, ctx) => {

@@ -9,3 +9,4 @@ export { escapeHtml, cleanText, safeHttpUrl } from "./escape";
 export { BrandSchema, contrast, themeFor, type Brand, type BrandInput, type Theme } from "./theme";
 export { identityLink } from "./values";
 export * from "./types";
+export { composeEml, encodeQuotedPrintable, encodeWords, formatAddress, type EmlInput, type MailAddress } from "./eml";

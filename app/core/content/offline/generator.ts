@@ -12,6 +12,7 @@ import type { BodyBlock, DraftCopy } from "../draft";
 import { allowedLinkHosts, plainText, shopUrl } from "../facts";
 import { TONES, type GenerationInput } from "../input";
 import { formatMoney } from "../money";
+import { noteHints } from "../note";
 import { spamFindings } from "../spam";
 import { SUBJECT_RECOMMENDED } from "../validate";
 import { avoidedWordsIn } from "../voice";
@@ -36,7 +37,9 @@ export function writeOfflineCopy(input: GenerationInput, seed: number): DraftCop
     ...(featured ? { product: plainText(featured.title), price: formatMoney(featured.priceMinor, input.shop.currency) } : {}),
     ...(input.offer ? offerSlots(input.offer, input.shop.currency) : {}),
   };
-  const fill = (list: string[]) => fillAll(list, slots, input);
+  // A merchant's note asking for shorter copy: only the shorter half of each list, no closing line.
+  const short = noteHints(input.note).shorter;
+  const fill = (list: string[]) => (short ? shorterHalf(fillAll(list, slots, input)) : fillAll(list, slots, input));
 
   // Avoid-words can empty a list: fall back to the generic lines, then other tones, then neutral ones.
   const others = TONES.filter((x) => x !== tone);
@@ -53,13 +56,13 @@ export function writeOfflineCopy(input: GenerationInput, seed: number): DraftCop
 
   const bodyBlocks: BodyBlock[] = [{ type: "greeting" }];
   if (intro) bodyBlocks.push({ type: "paragraph", text: intro });
-  bodyBlocks.push(...productBlocks(input, slots, random, variant));
+  bodyBlocks.push(...productBlocks(input, slots, random, variant, short));
   if (input.offer && input.step.incentive) {
     const line = [pick(fill(OFFER_LINES[tone]), random, variant), input.offer.expiresInDays ? pick(fill(EXPIRY_LINES[tone]), random, variant) : undefined].filter(Boolean).join(" ");
     if (line) bodyBlocks.push({ type: "paragraph", text: line });
     bodyBlocks.push({ type: "offer" });
   }
-  const closing = pick(fill(CLOSINGS[tone]), random, variant);
+  const closing = short ? undefined : pick(fill(CLOSINGS[tone]), random, variant);
   if (closing) bodyBlocks.push({ type: "paragraph", text: closing });
   const signOff = pick(fill(SIGN_OFFS[tone]), random, variant);
   if (signOff) bodyBlocks.push({ type: "paragraph", text: signOff });
@@ -69,7 +72,7 @@ export function writeOfflineCopy(input: GenerationInput, seed: number): DraftCop
   return { subjectVariants: subjects, previewText, headline, bodyBlocks, callToAction: { label, url: target.url } };
 }
 
-function productBlocks(input: GenerationInput, slots: Slots, random: () => number, variant: number): BodyBlock[] {
+function productBlocks(input: GenerationInput, slots: Slots, random: () => number, variant: number, short = false): BodyBlock[] {
   const focus = input.step.productFocus;
   const tone = input.tone;
   if (focus === "none") return [];
@@ -81,7 +84,7 @@ function productBlocks(input: GenerationInput, slots: Slots, random: () => numbe
     const was = first.compareAtPriceMinor !== null && first.compareAtPriceMinor > first.priceMinor;
     const priceSlots = was ? { ...slots, compare: formatMoney(first.compareAtPriceMinor!, input.shop.currency) } : slots;
     const priceLine = pick(fillAll((was ? WAS_PRICE_LINES : PRICE_LINES)[tone], priceSlots, input), random, variant);
-    const fact = productFact(first.description, input);
+    const fact = short ? undefined : productFact(first.description, input);
     const factLine = fact ? pick(fillAll(FACT_LINES[tone], { ...slots, fact }, input), random, variant) : undefined;
     const text = [priceLine, factLine].filter(Boolean).join(" ");
     if (text) blocks.push({ type: "paragraph", text });
@@ -145,6 +148,11 @@ function fillAll(list: string[], slots: Slots, input: GenerationInput): string[]
     if (avoidedWordsIn(final, input.voice).length === 0) out.push(final);
   }
   return out;
+}
+
+/** The shorter half of a list (at least one), shortest first; ties keep their order. */
+function shorterHalf(list: string[]): string[] {
+  return [...list].sort((a, b) => a.length - b.length).slice(0, Math.max(1, Math.ceil(list.length / 2)));
 }
 
 function preferShort(list: string[]): string[] {

@@ -5,6 +5,7 @@ import { NO_USAGE } from "../../llm/llm";
 import { draftCacheKey } from "../cache";
 import type { DraftCopy } from "../draft";
 import { parseGenerationInput, type GenerationInputRaw } from "../input";
+import { offlineNoteSummary } from "../note";
 import { DEFAULT_MAX_ATTEMPTS, toDraft, validationContext, type ContentProvider, type GenerateOptions, type GenerationResult } from "../provider";
 import { validateDraft } from "../validate";
 import { writeOfflineCopy } from "./generator";
@@ -33,6 +34,7 @@ export class OfflineContentProvider implements ContentProvider {
     }
     const { copy, problems, warnings, seed, attempt } = last!;
     const draft = toDraft(copy, input, { provider: "offline", model: null, seed, cacheKey: draftCacheKey(input, "offline") });
-    return { draft, problems, warnings, attempts: attempt, usage: NO_USAGE, cached: false, notes: [] };
+    const noteSummary = offlineNoteSummary(input.note);
+    return { draft, problems, warnings, attempts: attempt, usage: NO_USAGE, cached: false, notes: noteSummary ? [noteSummary] : [] };
   }
 }
