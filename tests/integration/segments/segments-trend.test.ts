@@ -61,29 +61,32 @@ beforeAll(async () => {
 
 const NOW = new Date("2026-06-05T19:00:00Z");
 
-describe("segmentTrend", () => {
+describe.each([
+  ["grouped by instant", undefined],
+  ["counted day by day", 0],
+])("segmentTrend, %s", (_path, groupedLimit) => {
   it("equals the sizes recorded at the end of each day of the shop's time zone, zero before the segment existed", async () => {
     expect([...recorded.values()]).toEqual([4, 5, 5, 4, 5]); // the scenario moved the size every day but one
-    const trend = await segmentTrend(SHOP, segmentId, 7, { now: NOW });
+    const trend = await segmentTrend(SHOP, segmentId, 7, { now: NOW, groupedLimit });
     expect(trend).toEqual([
       { date: "2026-05-30", size: 0 },
       { date: "2026-05-31", size: 0 },
       ...[...recorded].map(([date, size]) => ({ date, size })),
     ]);
     expect(trend.at(-1)!.size).toBe((await prisma.segment.findUniqueOrThrow({ where: { id: segmentId } })).size);
-    expect(await segmentTrend(SHOP, segmentId, 1, { now: NOW })).toEqual([{ date: "2026-06-05", size: 5 }]);
+    expect(await segmentTrend(SHOP, segmentId, 1, { now: NOW, groupedLimit })).toEqual([{ date: "2026-06-05", size: 5 }]);
   });
 
   it("uses UTC days for a shop without a time zone", async () => {
     await prisma.shop.update({ where: { id: SHOP }, data: { timezone: null } });
     try {
       // The 23:30 local join (06:30 UTC on June 2) now counts on June 2.
-      expect(await segmentTrend(SHOP, segmentId, 3, { now: NOW })).toEqual([
+      expect(await segmentTrend(SHOP, segmentId, 3, { now: NOW, groupedLimit })).toEqual([
         { date: "2026-06-03", size: 5 },
         { date: "2026-06-04", size: 4 },
         { date: "2026-06-05", size: 5 },
       ]);
-      expect((await segmentTrend(SHOP, segmentId, 5, { now: NOW })).slice(0, 2)).toEqual([
+      expect((await segmentTrend(SHOP, segmentId, 5, { now: NOW, groupedLimit })).slice(0, 2)).toEqual([
         { date: "2026-06-01", size: 3 },
         { date: "2026-06-02", size: 5 },
       ]);
@@ -93,7 +96,8 @@ describe("segmentTrend", () => {
   });
 
   it("works for a built-in segment from the rows the profile recompute writes", async () => {
-    const builtin = await prisma.segment.create({ data: { shopId: SHOP, key: "at-risk", name: "At risk", kind: "builtin", definition: {} } });
+    const key = `at-risk-${groupedLimit ?? "g"}`; // built-in in kind; a key per run of this block
+    const builtin = await prisma.segment.create({ data: { shopId: SHOP, key, name: "At risk", kind: "builtin", definition: {} } });
     const batch = async (when: string, enter: number[], leave: number[]) => {
       const at = new Date(when);
       if (enter.length) await prisma.segmentMembership.createMany({ data: enter.map((n) => ({ shopId: SHOP, segmentId: builtin.id, customerId: cid(n), enteredAt: at })) });
@@ -106,7 +110,7 @@ describe("segmentTrend", () => {
     await batch("2026-06-03T15:00:00Z", [6], [0]);
     await batch("2026-06-03T15:00:01Z", [], [1]);
     await batch("2026-06-05T10:00:00Z", [7, 8], [2, 3, 4]);
-    expect(await segmentTrend(SHOP, builtin.id, 5, { now: NOW })).toEqual([
+    expect(await segmentTrend(SHOP, builtin.id, 5, { now: NOW, groupedLimit })).toEqual([
       { date: "2026-06-01", size: 0 },
       { date: "2026-06-02", size: 6 },
       { date: "2026-06-03", size: 5 },

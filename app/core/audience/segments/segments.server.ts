@@ -27,7 +27,7 @@ import {
 export { PAGE_SIZE, MAX_SAMPLE, SegmentRuleError, SegmentNotFoundError, BuiltinSegmentError, type SegmentOptions } from "./query.server";
 export { evaluateSegment, evaluateShopSegments, type Evaluation, type ShopEvaluation } from "./evaluate.server";
 export { evaluateCustomerSegments, IN_MEMORY_ROWS, type CustomerSegmentOptions } from "./evaluate-customer.server";
-export { segmentTrend, MAX_TREND_DAYS, type TrendPoint } from "./trend.server";
+export { segmentTrend, MAX_TREND_DAYS, GROUPED_LIMIT, type TrendPoint, type TrendOptions } from "./trend.server";
 export { segmentParser, OpenAISegmentParser } from "./llm-parser.server";
 
 export type MemberSample = { id: string; shopifyId: string; email: string | null; firstName: string | null; lastName: string | null };

@@ -2,23 +2,29 @@
 // alike: both write SegmentTransition rows beside their memberships).
 import defaultDb from "~/db.server";
 import { SegmentNotFoundError, SegmentRuleError, type SegmentOptions } from "./query.server";
-import { knownTimeZone, lastDates, reconstructTrend, type TrendPoint } from "./trend";
+import { knownTimeZone, lastDates, nextDate, reconstructTrend, startOfLocalDay, type TransitionCount, type TrendPoint } from "./trend";
 
 export type { TrendPoint } from "./trend";
 
 export const MAX_TREND_DAYS = 366;
-const DAY_MS = 86_400_000;
+/** Transitions in the window above which they are counted day by day rather than grouped by instant. */
+export const GROUPED_LIMIT = 5_000;
+
+export type TrendOptions = Pick<SegmentOptions, "db" | "now"> & { /** tests: 0 forces counting day by day */ groupedLimit?: number };
 
 /**
  * Sizes at the end of each of the last `days` calendar days of the shop (its
- * time zone), today last (today's is the size now). Reads the member count and
- * one groupBy of the window's transitions by (kind, instant): a recompute or
- * evaluation stamps all its transitions with one instant, so this returns far
- * fewer rows than there are transitions. Counts are read one after the other:
- * a change committed between the two reads can put one day off by that change
- * until the next call.
+ * time zone), today last (today's is the size now), from the member count and
+ * the transitions after the first day. These are read with one groupBy by
+ * (kind, instant): a recompute or a segment evaluation stamps all its
+ * transitions with one instant, so it returns far fewer rows than there are
+ * transitions. When per-customer updates have written more than GROUPED_LIMIT
+ * transitions in the window (each at its own instant), they are counted instead
+ * with one groupBy by kind per day: `days` small queries, whatever the volume.
+ * The reads are not one snapshot: a change committed between them can put one
+ * day off by that change until the next call.
  */
-export async function segmentTrend(shopId: string, segmentId: string, days: number, options: Pick<SegmentOptions, "db" | "now"> = {}): Promise<TrendPoint[]> {
+export async function segmentTrend(shopId: string, segmentId: string, days: number, options: TrendOptions = {}): Promise<TrendPoint[]> {
   if (!Number.isInteger(days) || days < 1 || days > MAX_TREND_DAYS) {
     throw new SegmentRuleError([`the trend covers 1 to ${MAX_TREND_DAYS} days (got ${String(days)})`]);
   }
@@ -28,13 +34,22 @@ export async function segmentTrend(shopId: string, segmentId: string, days: numb
   if (!segment) throw new SegmentNotFoundError(shopId, segmentId);
   const timeZone = knownTimeZone(segment.shop.timezone);
   const dates = lastDates(now, days, timeZone);
-  // Everything after the first date's end; a day's margin covers any zone offset (filtered by date below).
-  const since = new Date(now.getTime() - (days + 1) * DAY_MS);
-  const groups = await db.segmentTransition.groupBy({
-    by: ["kind", "at"],
-    where: { shopId, segmentId, at: { gte: since } },
-    _count: { _all: true },
-  });
+  // What changed after the end of the first date: the days after it, and anything stamped later than today.
+  const later = [...dates.slice(1), nextDate(dates[dates.length - 1]!)];
+  const starts = later.map((d) => startOfLocalDay(d, timeZone));
+  const window = { shopId, segmentId, at: { gte: starts[0]! } };
+  const total = await db.segmentTransition.count({ where: window });
+  let counts: TransitionCount[] = [];
+  if (total > 0 && total <= (options.groupedLimit ?? GROUPED_LIMIT)) {
+    const groups = await db.segmentTransition.groupBy({ by: ["kind", "at"], where: window, _count: { _all: true } });
+    counts = groups.map((g) => ({ at: g.at, kind: g.kind, count: g._count._all }));
+  } else if (total > 0) {
+    for (const [i, start] of starts.entries()) {
+      const end = starts[i + 1];
+      const groups = await db.segmentTransition.groupBy({ by: ["kind"], where: { shopId, segmentId, at: end ? { gte: start, lt: end } : { gte: start } }, _count: { _all: true } });
+      counts.push(...groups.map((g) => ({ at: start, kind: g.kind, count: g._count._all })));
+    }
+  }
   const current = await db.segmentMembership.count({ where: { shopId, segmentId } });
-  return reconstructTrend(current, groups.map((g) => ({ at: g.at, kind: g.kind, count: g._count._all })), dates, timeZone);
+  return reconstructTrend(current, counts, dates, timeZone);
 }

@@ -29,6 +29,41 @@ export function localDate(at: Date, timeZone: string): string {
   return `${parts.year}-${parts.month}-${parts.day}`;
 }
 
+const clocks = new Map<string, Intl.DateTimeFormat>();
+
+/** The wall-clock time at an instant in a time zone, read as if it were UTC (ms). */
+function wallClock(at: Date, timeZone: string): number {
+  let format = clocks.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-CA", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    clocks.set(timeZone, format);
+  }
+  const p = Object.fromEntries(format.formatToParts(at).map((x) => [x.type, Number(x.value)]));
+  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) + at.getUTCMilliseconds();
+}
+
+/** The first instant of a calendar date (YYYY-MM-DD) in a time zone (its midnight, or the first hour after a DST gap). */
+export function startOfLocalDay(date: string, timeZone: string): Date {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  const midnight = Date.UTC(y, m - 1, d);
+  let t = midnight;
+  // Step by the zone's offset until the wall clock reads that midnight (twice covers a DST change in between).
+  for (let i = 0; i < 3; i++) {
+    const off = wallClock(new Date(t), timeZone) - midnight;
+    if (off === 0) break;
+    t -= off;
+  }
+  // In a gap (no midnight that day), the first instant that is on that date.
+  while (localDate(new Date(t), timeZone) < date) t += 3_600_000;
+  return new Date(t);
+}
+
+/** The calendar date after a YYYY-MM-DD date. */
+export function nextDate(date: string): string {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + 1, 12)).toISOString().slice(0, 10);
+}
+
 /** The `days` calendar dates ending with today's (in the time zone), oldest first. */
 export function lastDates(now: Date, days: number, timeZone: string): string[] {
   const [y, m, d] = localDate(now, timeZone).split("-").map(Number) as [number, number, number];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { knownTimeZone, lastDates, localDate, reconstructTrend } from "~/core/audience/segments/trend";
+import { knownTimeZone, lastDates, localDate, nextDate, reconstructTrend, startOfLocalDay } from "~/core/audience/segments/trend";
 
 describe("trend dates", () => {
   it("are the shop's calendar days, today last, across a DST change", () => {
@@ -11,6 +11,20 @@ describe("trend dates", () => {
     expect(localDate(at, "Pacific/Auckland")).toBe("2026-06-02");
     expect(lastDates(at, 2, "UTC")).toEqual(["2026-06-01", "2026-06-02"]);
     expect(lastDates(new Date("2026-01-01T01:00:00Z"), 2, "UTC")).toEqual(["2025-12-31", "2026-01-01"]);
+  });
+
+  it("start at the first instant of the local date, every day of a year, DST gaps at midnight included", () => {
+    for (const zone of ["UTC", "America/Los_Angeles", "Pacific/Auckland", "America/Santiago", "Asia/Kolkata", "America/Havana"]) {
+      let date = "2026-01-01";
+      for (let i = 0; i < 366; i++) {
+        const start = startOfLocalDay(date, zone);
+        expect(localDate(start, zone), `${zone} ${date}`).toBe(date);
+        expect(localDate(new Date(start.getTime() - 1), zone) < date, `${zone} ${date}`).toBe(true);
+        date = nextDate(date);
+      }
+    }
+    expect(startOfLocalDay("2026-06-01", "America/Los_Angeles").toISOString()).toBe("2026-06-01T07:00:00.000Z");
+    expect(nextDate("2026-12-31")).toBe("2027-01-01");
   });
 
   it("fall back to UTC for an unknown or missing zone", () => {
