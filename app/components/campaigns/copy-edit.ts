@@ -32,10 +32,10 @@ export function copyEdits(original: Pick<DraftCopy, "subjectVariants" | "preview
   if (fields.previewText.trim() !== original.previewText) edits.previewText = fields.previewText.trim();
   if (fields.headline.trim() !== original.headline) edits.headline = fields.headline.trim();
   let n = 0;
-  const blocks: BodyBlock[] = original.bodyBlocks.flatMap((b) => {
+  const blocks: BodyBlock[] = original.bodyBlocks.flatMap((b): BodyBlock[] => {
     if (b.type !== "paragraph") return [b];
     const text = (fields.paragraphs[n++] ?? b.text).trim();
-    return text ? [{ type: "paragraph" as const, text }] : [];
+    return text ? [{ type: "paragraph", text }] : [];
   });
   if (JSON.stringify(blocks) !== JSON.stringify(original.bodyBlocks)) edits.bodyBlocks = blocks;
   return edits;

@@ -4,9 +4,9 @@ import { fieldErrors, fieldForPath, fieldsFromSettings, minorToMajor, readSettin
 
 const shop = { id: "knit.myshopify.com", name: "Knit", email: "owner@knit.example", address: "1 Yarn St, York, YO1 7AA, UK" };
 
-function form(fields: Partial<Record<keyof SettingsFields, string>>): FormData {
+function form(fields: Partial<Record<keyof SettingsFields, string | boolean>>): FormData {
   const f = new FormData();
-  for (const [k, v] of Object.entries(fields)) f.set(k, v);
+  for (const [k, v] of Object.entries(fields)) f.set(k, v === true ? "on" : v === false ? "" : v);
   return f;
 }
 
