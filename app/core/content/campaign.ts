@@ -14,7 +14,8 @@ export interface CampaignDraftSpec {
   /** Audiences written for separately; null = one draft set for the plan's audience. */
   segments: Array<{ key: string; description: string }> | null;
   variants: number;
-  tones: Tone[];
+  /** Tones for every email, or per email (a closing email in urgency, the rest in the brand's tone). */
+  tones: Tone[] | ((step: PlanStep) => Tone[]);
   voice: BrandVoiceInput;
   shop: ShopFactsInput;
   /** The products an email may name: chosen per step and segment, never per recipient. */
@@ -24,14 +25,16 @@ export interface CampaignDraftSpec {
 
 export function draftRequests(spec: CampaignDraftSpec): GenerationInputRaw[] {
   if (!Number.isInteger(spec.variants) || spec.variants < 1 || spec.variants > MAX_VARIANTS) throw new Error(`variants must be 1 to ${MAX_VARIANTS}`);
-  if (spec.tones.length === 0) throw new Error("at least one tone is needed");
+  const tonesFor = typeof spec.tones === "function" ? spec.tones : () => spec.tones as Tone[];
   const segments = spec.segments ?? [null];
   const out: GenerationInputRaw[] = [];
   for (const step of spec.plan.steps) {
+    const tones = tonesFor(step);
+    if (tones.length === 0) throw new Error("at least one tone is needed");
     for (const segment of segments) {
       const products = spec.productsFor(step, segment?.key ?? null);
       for (let variant = 0; variant < spec.variants; variant++) {
-        for (const tone of spec.tones) {
+        for (const tone of tones) {
           out.push({
             step: stepBrief(spec.plan, step.id),
             segment,

@@ -1,0 +1,206 @@
+// Previews for the review screen and `loopwise preview`: one email variant
+// compiled once and merged for a few real sample recipients of its audience
+// (their names, behaviour lines and product blocks), with a visibly fake offer
+// code and a sample unsubscribe link: previews create no discount codes and sign
+// no tokens. Every preview is read back through checkRendered.
+import prisma, { type Database } from "../../db.server";
+import { env } from "../../env.server";
+import { sampleMembers } from "../audience/segments/segments.server";
+import { draftCopy, type ProductSource } from "../content/draft";
+import type { CatalogProduct } from "../content/facts";
+import { buildUnsubscribeUrl } from "../delivery/unsubscribe";
+import type { Plan, PlanStep } from "../flows/plan";
+import { expiryDays } from "../offers/offer";
+import { loadCustomerContext, recommendFor, type RecommendedProduct } from "../recommend/recommend.server";
+import { checkRendered } from "../render/check";
+import { compileEmail, type CompiledEmail } from "../render/compile.server";
+import { mergeEmail } from "../render/merge";
+import { RenderInputError, type Behaviour, type Recipient, type RenderProduct } from "../render/types";
+import { BLOCK_FOR_SOURCE, readStoredDraft, variantIndex, variantLetter } from "./drafts";
+import { newArrivalFacts, popularFacts, shopContext, type ShopContext } from "./facts.server";
+import { loadPlan, type ServiceOptions } from "./generate.server";
+import { CampaignError, type PreviewEmail, type PreviewRequest } from "./types";
+
+/** Shown where a recipient's own single-use code goes: obviously not a code anyone can use. */
+export const SAMPLE_OFFER_CODE = "SAMPLE-CODE-PREVIEW";
+export const MAX_PREVIEW_RECIPIENTS = 10;
+const PRODUCTS_PER_BLOCK = 6;
+const DAY_MS = 86_400_000;
+
+export function sampleUnsubscribeUrl(): string {
+  return buildUnsubscribeUrl(env.SHOPIFY_APP_URL, "preview-sample-link");
+}
+
+interface Sample {
+  id: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+}
+
+const SAMPLE_SELECT = { id: true, firstName: true, lastName: true, email: true } as const;
+const LIVE = { deletedAt: null, redactedAt: null } as const;
+
+/**
+ * Up to n customers the email is for: members of the campaign's segment (its
+ * own, else the plan's), else customers the trigger fits (an open cart, a
+ * product view, an order), else any of the shop's. Stable order (by id).
+ */
+export async function sampleRecipients(db: Database, shopId: string, campaign: { segmentId: string | null }, plan: Plan, n: number, now: Date): Promise<Sample[]> {
+  const segment = campaign.segmentId
+    ? await db.segment.findFirst({ where: { id: campaign.segmentId, shopId }, select: { id: true, kind: true, definition: true } })
+    : plan.segmentKey
+      ? await db.segment.findFirst({ where: { shopId, key: plan.segmentKey }, select: { id: true, kind: true, definition: true } })
+      : null;
+  if (segment) {
+    let members: Sample[] = [];
+    if (segment.kind === "custom") {
+      members = await sampleMembers(shopId, segment.definition, n, { db, now }).catch(() => []);
+    }
+    if (members.length === 0) {
+      const rows = await db.segmentMembership.findMany({ where: { shopId, segmentId: segment.id, customer: LIVE }, orderBy: { customerId: "asc" }, take: n, select: { customer: { select: SAMPLE_SELECT } } });
+      members = rows.map((r) => r.customer);
+    }
+    if (members.length > 0) return members;
+  }
+  const byTrigger =
+    plan.trigger.kind === "checkout-abandoned"
+      ? { checkouts: { some: { completedAt: null } } }
+      : plan.trigger.kind === "product-viewed"
+        ? { browseEvents: { some: { type: "product_viewed" } } }
+        : plan.trigger.kind === "order-placed"
+          ? { orders: { some: {} } }
+          : null;
+  if (byTrigger) {
+    const rows = await db.customer.findMany({ where: { shopId, ...LIVE, ...byTrigger }, orderBy: { id: "asc" }, take: n, select: SAMPLE_SELECT });
+    if (rows.length > 0) return rows;
+  }
+  return db.customer.findMany({ where: { shopId, ...LIVE }, orderBy: { id: "asc" }, take: n, select: SAMPLE_SELECT });
+}
+
+export function sampleLabel(sample: Sample, index: number): string {
+  if (!sample.id) return "Sample recipient (the shop has no customers yet)";
+  const first = sample.firstName?.trim();
+  const last = sample.lastName?.trim();
+  if (!first) return `Customer ${index + 1} (no first name: greeted with the fallback)`;
+  return last ? `${first} ${Array.from(last)[0]}.` : first;
+}
+
+/** Renders one email variant of a campaign for up to `recipients` sample recipients. */
+export async function previewEmails(shopId: string, campaignId: string, request: PreviewRequest, options: ServiceOptions = {}): Promise<PreviewEmail[]> {
+  const db = options.db ?? prisma;
+  const now = options.now ?? new Date();
+  const count = request.recipients ?? 3;
+  if (!Number.isInteger(count) || count < 1 || count > MAX_PREVIEW_RECIPIENTS) {
+    throw new CampaignError("invalid-input", `Previews are for 1 to ${MAX_PREVIEW_RECIPIENTS} sample recipients.`);
+  }
+  const { campaign, plan } = await loadPlan(db, shopId, campaignId);
+  const step = Number.isInteger(request.step) ? plan.steps[request.step] : undefined;
+  if (!step) throw new CampaignError("invalid-input", `The plan has emails 1 to ${plan.steps.length}; there is no email ${Number(request.step) + 1}.`);
+  const vi = variantIndex(request.variant);
+  if (vi === null) throw new CampaignError("invalid-input", `"${String(request.variant)}" is not a variant (A, B, …).`);
+  const row = await db.emailDraft.findFirst({ where: { shopId, campaignId, step: request.step, variant: variantLetter(vi) }, select: { content: true } });
+  if (!row) throw new CampaignError("not-found", `Email ${request.step + 1}${variantLetter(vi)} has not been written yet.`);
+  const stored = readStoredDraft(row.content);
+  if (!stored) throw new CampaignError("cannot-render", `Email ${request.step + 1}${variantLetter(vi)} is stored in a form that cannot be rendered: regenerate it.`);
+
+  const ctx = await shopContext(db, shopId);
+  let compiled: CompiledEmail;
+  try {
+    compiled = await compileEmail({ draft: draftCopy(stored.draft), brand: ctx.brand, products: stored.products.map(renderProduct) });
+  } catch (error) {
+    if (error instanceof RenderInputError) throw new CampaignError("cannot-render", `Email ${request.step + 1}${variantLetter(vi)} cannot be rendered.`, error.problems);
+    throw error;
+  }
+  const sources = blockSources(compiled);
+  const samples = await sampleRecipients(db, shopId, campaign, plan, count, now);
+  const unsubscribeUrl = sampleUnsubscribeUrl();
+  const offer = compiled.model.blocks.some((b) => b.type === "offer") && plan.offer ? { code: SAMPLE_OFFER_CODE, expiresAt: new Date(now.getTime() + expiryDays(plan.offer) * DAY_MS) } : null;
+  const footer = { shopName: ctx.name, postalAddress: ctx.brand.postalAddress, unsubscribeUrl };
+
+  const recipients: Array<{ sample: Sample; recipient: Recipient }> = [];
+  if (samples.length === 0) {
+    const stand = await standInProducts(db, ctx, now);
+    const products = Object.fromEntries(sources.map((s) => [s, stand])) as Partial<Record<ProductSource, RenderProduct[]>>;
+    recipients.push({ sample: { id: null, firstName: "Alex", lastName: null, email: null }, recipient: { firstName: "Alex", behaviour: null, products, offer, unsubscribeUrl } });
+  } else {
+    for (const sample of samples) {
+      recipients.push({ sample, recipient: await sampleRecipient(db, ctx, plan, step, sample, sources, offer, unsubscribeUrl, now) });
+    }
+  }
+  return recipients.map(({ sample, recipient }, i) => {
+    const email = mergeEmail(compiled, recipient, { subjectIndex: i % compiled.subjects.length });
+    return {
+      label: sampleLabel(sample, i),
+      subject: email.subject,
+      previewText: email.previewText,
+      html: email.html,
+      text: email.text,
+      problems: checkRendered(email.html, email.text, footer),
+      bytes: Buffer.byteLength(email.html, "utf8"),
+      to: sample.email ? { email: sample.email, name: [sample.firstName, sample.lastName].filter(Boolean).join(" ") || null } : null,
+      unsubscribeUrl,
+    };
+  });
+}
+
+function blockSources(compiled: CompiledEmail): ProductSource[] {
+  const out = new Set<ProductSource>();
+  for (const b of compiled.model.blocks) if (b.type === "products") out.add(b.source);
+  return [...out];
+}
+
+function renderProduct(p: CatalogProduct): RenderProduct {
+  return { id: p.id, title: p.title, priceMinor: p.priceMinor, compareAtPriceMinor: p.compareAtPriceMinor, url: p.url, imageUrl: p.imageUrl };
+}
+
+function recommended(p: RecommendedProduct, ctx: ShopContext): RenderProduct {
+  return { id: p.productId, title: p.title, priceMinor: p.price, url: p.url ?? `https://${ctx.domain}/products/${encodeURIComponent(p.handle)}`, imageUrl: p.imageUrl };
+}
+
+/** With no customers at all: the shop's popular products (or newest) stand in for every block. */
+async function standInProducts(db: Database, ctx: ShopContext, now: Date): Promise<RenderProduct[]> {
+  const facts = await popularFacts(db, ctx, now, PRODUCTS_PER_BLOCK);
+  return (facts.length > 0 ? facts : await newArrivalFacts(db, ctx, now, PRODUCTS_PER_BLOCK)).map(renderProduct);
+}
+
+async function sampleRecipient(
+  db: Database,
+  ctx: ShopContext,
+  plan: Plan,
+  step: PlanStep,
+  sample: Sample,
+  sources: ProductSource[],
+  offer: Recipient["offer"],
+  unsubscribeUrl: string,
+  now: Date,
+): Promise<Recipient> {
+  const customerId = sample.id!;
+  const products: Partial<Record<ProductSource, RenderProduct[]>> = {};
+  for (const source of sources) {
+    const items = await recommendFor(ctx.shopId, customerId, { block: BLOCK_FOR_SOURCE[source], k: PRODUCTS_PER_BLOCK, db, now });
+    products[source] = items.map((p) => recommended(p, ctx));
+  }
+  return { firstName: sample.firstName, behaviour: await behaviourFor(db, ctx.shopId, customerId, plan, step, now), products, offer, unsubscribeUrl };
+}
+
+/** The line about what they did that fits this email: their cart, a product they viewed, their last order, how long it has been. */
+async function behaviourFor(db: Database, shopId: string, customerId: string, plan: Plan, step: PlanStep, now: Date): Promise<Behaviour | null> {
+  const context = await loadCustomerContext(db, shopId, customerId, now);
+  if (!context) return null;
+  const title = async (productId: string) => (await db.product.findFirst({ where: { shopId, shopifyId: productId }, select: { title: true } }))?.title ?? null;
+  if (step.productFocus === "cart" && context.cart.length > 0) return { kind: "cart", items: context.cart.length };
+  if (step.productFocus === "viewed" && context.views.length > 0) {
+    const top = [...context.views].sort((a, b) => b.count - a.count || b.lastAt - a.lastAt)[0]!;
+    const productTitle = await title(top.productId);
+    return productTitle ? { kind: "viewed", productTitle, count: top.count } : null;
+  }
+  const latest = [...context.purchases].sort((a, b) => b.at - a.at)[0];
+  if (!latest) return null;
+  if (plan.flowType === "win-back") return { kind: "lapsed", daysSinceLastOrder: Math.floor((now.getTime() - latest.at) / DAY_MS) };
+  if (plan.flowType === "post-purchase") {
+    const productTitle = await title(latest.productId);
+    return productTitle ? { kind: "bought", productTitle } : null;
+  }
+  return null;
+}
