@@ -29,7 +29,7 @@ export type CustomerSegmentOptions = SegmentOptions & { /** tests: 0 forces the 
  * Re-evaluates every merchant (custom) segment of the shop for one customer and
  * writes the changes (memberships, SegmentTransition rows, Segment.size steps)
  * in one transaction. Returns the keys of the segments entered and left. A
- * segment whose stored rule no longer validates is skipped (and logged).
+ * segment whose stored rule no longer validates is skipped (logged once).
  */
 export async function evaluateCustomerSegments(shopId: string, customerId: string, options: CustomerSegmentOptions = {}): Promise<{ entered: string[]; left: string[] }> {
   const db = options.db ?? defaultDb;
@@ -39,9 +39,8 @@ export async function evaluateCustomerSegments(shopId: string, customerId: strin
   if (segments.length === 0) return none;
   const rules: Array<{ id: string; rule: Rule }> = [];
   for (const s of segments) {
-    const rule = cachedRule(s);
+    const rule = cachedRule(shopId, s);
     if (rule) rules.push({ id: s.id, rule });
-    else logger.warn("segment rule no longer valid: skipped", { shop: shopId, segment: s.key });
   }
   const n = needs(rules.map((r) => r.rule));
   const limit = options.inMemoryRows ?? IN_MEMORY_ROWS;
@@ -93,12 +92,13 @@ export async function evaluateCustomerSegments(shopId: string, customerId: strin
 
 // Stored rules, validated once per version of the segment (this runs for every customer event).
 const ruleCache = new Map<string, { updatedAt: number; rule: Rule | null }>();
-function cachedRule(s: { id: string; definition: unknown; updatedAt: Date }): Rule | null {
+function cachedRule(shopId: string, s: { id: string; key: string; definition: unknown; updatedAt: Date }): Rule | null {
   const hit = ruleCache.get(s.id);
   if (hit && hit.updatedAt === s.updatedAt.getTime()) return hit.rule;
   if (ruleCache.size >= 10_000) ruleCache.clear();
   const parsed = parseRule(s.definition);
   const rule = parsed.ok ? parsed.rule : null;
+  if (!parsed.ok) logger.warn("segment rule no longer valid: skipped until it is saved again", { shop: shopId, segment: s.key }); // once per version
   ruleCache.set(s.id, { updatedAt: s.updatedAt.getTime(), rule });
   return rule;
 }

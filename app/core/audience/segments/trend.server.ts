@@ -7,7 +7,7 @@ import { knownTimeZone, lastDates, nextDate, reconstructTrend, startOfLocalDay, 
 export type { TrendPoint } from "./trend";
 
 export const MAX_TREND_DAYS = 366;
-/** Transitions in the window above which they are counted day by day rather than grouped by instant. */
+/** Distinct (kind, instant) groups in the window above which transitions are counted day by day instead. */
 export const GROUPED_LIMIT = 5_000;
 
 export type TrendOptions = Pick<SegmentOptions, "db" | "now"> & { /** tests: 0 forces counting day by day */ groupedLimit?: number };
@@ -18,9 +18,10 @@ export type TrendOptions = Pick<SegmentOptions, "db" | "now"> & { /** tests: 0 f
  * the transitions after the first day. These are read with one groupBy by
  * (kind, instant): a recompute or a segment evaluation stamps all its
  * transitions with one instant, so it returns far fewer rows than there are
- * transitions. When per-customer updates have written more than GROUPED_LIMIT
- * transitions in the window (each at its own instant), they are counted instead
- * with one groupBy by kind per day: `days` small queries, whatever the volume.
+ * transitions. When there are more than GROUPED_LIMIT groups (per-customer
+ * updates stamp each transition with its own instant), that query stops there
+ * and the window is counted instead with one groupBy by kind per day: `days`
+ * small queries, whatever the volume.
  * The reads are not one snapshot: a change committed between them can put one
  * day off by that change until the next call.
  */
@@ -38,16 +39,16 @@ export async function segmentTrend(shopId: string, segmentId: string, days: numb
   const later = [...dates.slice(1), nextDate(dates[dates.length - 1]!)];
   const starts = later.map((d) => startOfLocalDay(d, timeZone));
   const window = { shopId, segmentId, at: { gte: starts[0]! } };
-  const total = await db.segmentTransition.count({ where: window });
-  let counts: TransitionCount[] = [];
-  if (total > 0 && total <= (options.groupedLimit ?? GROUPED_LIMIT)) {
-    const groups = await db.segmentTransition.groupBy({ by: ["kind", "at"], where: window, _count: { _all: true } });
-    counts = groups.map((g) => ({ at: g.at, kind: g.kind, count: g._count._all }));
-  } else if (total > 0) {
+  const limit = options.groupedLimit ?? GROUPED_LIMIT;
+  // At most limit + 1 groups: more means per-customer updates, counted day by day instead.
+  const groups = await db.segmentTransition.groupBy({ by: ["kind", "at"], where: window, _count: { _all: true }, orderBy: [{ at: "asc" }, { kind: "asc" }], take: limit + 1 });
+  let counts: TransitionCount[] = groups.map((g) => ({ at: g.at, kind: g.kind, count: g._count._all }));
+  if (groups.length > limit) {
+    counts = [];
     for (const [i, start] of starts.entries()) {
       const end = starts[i + 1];
-      const groups = await db.segmentTransition.groupBy({ by: ["kind"], where: { shopId, segmentId, at: end ? { gte: start, lt: end } : { gte: start } }, _count: { _all: true } });
-      counts.push(...groups.map((g) => ({ at: start, kind: g.kind, count: g._count._all })));
+      const day = await db.segmentTransition.groupBy({ by: ["kind"], where: { shopId, segmentId, at: end ? { gte: start, lt: end } : { gte: start } }, _count: { _all: true } });
+      counts.push(...day.map((g) => ({ at: start, kind: g.kind, count: g._count._all })));
     }
   }
   const current = await db.segmentMembership.count({ where: { shopId, segmentId } });
