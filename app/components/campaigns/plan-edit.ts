@@ -56,6 +56,39 @@ export function withOfferKind(draft: PlanDraft, kind: OfferKind, plan: Pick<Plan
 
 const WHOLE = /^\s*\d{1,6}\s*$/;
 
+/**
+ * An offer from the fields a merchant types (kind, percent or amount, days
+ * valid), or what cannot be read. Limits (90%, the shop's policy) are the
+ * planner's to check.
+ */
+export function readOffer(
+  fields: { kind: OfferKind; value: string; expiryDays: string },
+  currency: string,
+  minimumSubtotalMinor: number | null = null,
+): { offer: Offer | null; problems: string[] } {
+  if (fields.kind === "none") return { offer: null, problems: [] };
+  const problems: string[] = [];
+  const days = fields.expiryDays.trim();
+  const expiresInDays = days === "" ? null : WHOLE.test(days) ? Number(days) : null;
+  if (days !== "" && expiresInDays === null) problems.push("the offer's validity is a whole number of days");
+  const common = { minimumSubtotalMinor, expiresInDays };
+  if (fields.kind === "percentage") {
+    if (!WHOLE.test(fields.value)) problems.push("the offer's percentage off is a whole number");
+    return { offer: { kind: "percentage", percent: Number(fields.value.trim()), ...common }, problems };
+  }
+  if (fields.kind === "fixed-amount") {
+    let amountMinor = 0;
+    try {
+      amountMinor = toMinorUnits(fields.value.trim(), currency);
+    } catch {
+      problems.push(`the offer's amount off is an amount in ${currency}, such as ${minorToMajor(5 * 10 ** currencyExponent(currency), currency)}`);
+    }
+    return { offer: { kind: "fixed-amount", amountMinor, currency, ...common }, problems };
+  }
+  if (fields.kind === "free-shipping") return { offer: { kind: "free-shipping", ...common }, problems };
+  return { offer: null, problems: ["unknown kind of offer"] };
+}
+
 /** The draft as an edited plan (to validate and send), or what cannot even be read as numbers. */
 export function editedPlan(plan: Plan, draft: PlanDraft, currency: string): { ok: true; plan: Plan } | { ok: false; problems: string[] } {
   const problems: string[] = [];
@@ -67,25 +100,9 @@ export function editedPlan(plan: Plan, draft: PlanDraft, currency: string): { ok
   });
   if (steps.length !== plan.steps.length) problems.push("the plan changed while you were editing it: reload the page");
 
-  let offer: Offer | null = null;
-  const expiresInDays = draft.offerExpiryDays.trim() === "" ? null : WHOLE.test(draft.offerExpiryDays) ? Number(draft.offerExpiryDays.trim()) : NaN;
-  if (Number.isNaN(expiresInDays)) problems.push("the offer's validity is a whole number of days");
-  const minimumSubtotalMinor = plan.offer?.minimumSubtotalMinor ?? null;
-  const common = { minimumSubtotalMinor, expiresInDays: Number.isNaN(expiresInDays) ? null : expiresInDays };
-  if (draft.offerKind === "percentage") {
-    if (!WHOLE.test(draft.offerValue)) problems.push("the offer's percentage off is a whole number");
-    offer = { kind: "percentage", percent: Number(draft.offerValue.trim()), ...common };
-  } else if (draft.offerKind === "fixed-amount") {
-    let amountMinor = 0;
-    try {
-      amountMinor = toMinorUnits(draft.offerValue.trim(), currency);
-    } catch {
-      problems.push(`the offer's amount off is an amount in ${currency}, such as ${minorToMajor(5 * 10 ** currencyExponent(currency), currency)}`);
-    }
-    offer = { kind: "fixed-amount", amountMinor, currency, ...common };
-  } else if (draft.offerKind === "free-shipping") {
-    offer = { kind: "free-shipping", ...common };
-  }
+  const read = readOffer({ kind: draft.offerKind, value: draft.offerValue, expiryDays: draft.offerExpiryDays }, currency, plan.offer?.minimumSubtotalMinor ?? null);
+  problems.push(...read.problems);
+  const offer = read.offer;
   if (problems.length > 0) return { ok: false, problems };
 
   const carriers = steps.map((s, i) => (s.incentive ? i + 1 : 0)).filter((n) => n > 0);
