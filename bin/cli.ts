@@ -3,6 +3,10 @@ import path from "node:path";
 import { intOption, parseCommand, UsageError } from "./args";
 import { clvCommand } from "./clv";
 import { DEFAULT_NON_PRODUCTS } from "../app/core/recommend/order-lines";
+import { FLOW_TYPES } from "../app/core/flows/plan/types";
+
+/** The flows every shop has (the one-off sales campaign is not one). */
+const BUILT_IN_FLOW_TYPES = FLOW_TYPES.filter((t) => t !== "sales-campaign");
 
 type Command = { summary: string; usage: string; run: (argv: string[]) => Promise<number> };
 
@@ -316,6 +320,70 @@ beside web processes started with LOOPWISE_WORKER=off.`,
       });
       log("worker stopping: finishing the job in hand…");
       await stop();
+      return 0;
+    },
+  },
+  preview: {
+    summary: "render every email of a built-in flow for sample recipients of the demo shop (.html, .txt, .eml)",
+    usage: `Usage: loopwise preview --flow TYPE --out DIR [--recipients 3] [--database URL] [--shop DOMAIN]
+
+Renders every email (each step × variant) of the shop's built-in flow TYPE for
+a few of its sample recipients (real customers of the flow's audience) into DIR:
+<flow>-<step>-<variant>-<n>.html, .txt and .eml (multipart/alternative with
+Subject, From, To and List-Unsubscribe headers). Offer codes and unsubscribe
+links in previews are samples; nothing is sent and no discount is created.
+Drafts the flow does not have yet are written first. Exits 1 if any email lacks
+the legal footer or its plain-text part, is 102,000 bytes or more (Gmail clips
+it), or has open validation problems.
+
+  --flow TYPE       ${BUILT_IN_FLOW_TYPES.join(", ")}
+  --out DIR         where the files go (created if missing)
+  --recipients N    sample recipients per email (1 to 10, default 3)
+  --database URL    default file:prisma/demo.db (made by \`npm run demo\` or \`npx loopwise seed\`)
+  --shop DOMAIN     default the demo shop (loopwise-demo.myshopify.com)`,
+    run: async (argv) => {
+      const { values } = parseCommand("preview", argv, {
+        flow: { type: "string" },
+        out: { type: "string" },
+        recipients: { type: "string" },
+        database: { type: "string" },
+        shop: { type: "string" },
+      });
+      if (values.help) return help("preview");
+      if (!values.flow) throw new UsageError(`preview: --flow is required (${BUILT_IN_FLOW_TYPES.join(", ")})`);
+      if (!(BUILT_IN_FLOW_TYPES as readonly string[]).includes(values.flow)) throw new UsageError(`preview: --flow must be one of ${BUILT_IN_FLOW_TYPES.join(", ")}, got "${values.flow}"`);
+      if (!values.out) throw new UsageError("preview: --out DIR is required");
+      const recipients = intOption("preview", "recipients", values.recipients, 3, { min: 1, max: 10 });
+      const { DEMO_DATABASE, DEMO_API_KEY, DEMO_API_SECRET } = await import("./demo");
+      const databaseUrl = values.database ?? "file:" + DEMO_DATABASE;
+      if (databaseUrl.startsWith("file:")) {
+        const fs = await import("node:fs");
+        const file = path.resolve(databaseUrl.slice(5));
+        if (!fs.existsSync(file) || fs.statSync(file).size === 0) {
+          throw new Error(`no demo database at ${path.relative(process.cwd(), file) || file}: make it with \`npm run demo\` (or \`npx loopwise seed\`), or pass --database URL`);
+        }
+      }
+      // The app reads its environment once, at import: the demo's, unless the caller set their own.
+      process.env.DATABASE_URL = databaseUrl;
+      process.env.SHOPIFY_API_KEY ??= DEMO_API_KEY;
+      process.env.SHOPIFY_API_SECRET ??= DEMO_API_SECRET;
+      process.env.SHOPIFY_APP_URL ??= "http://127.0.0.1:3000";
+      process.env.LOG_LEVEL ??= "warn";
+      const { runPreview } = await import("../app/core/campaigns/preview-cli.server");
+      const result = await runPreview({
+        databaseUrl,
+        shop: values.shop ?? process.env.LOOPWISE_DEMO_SHOP ?? "loopwise-demo.myshopify.com",
+        flowType: values.flow as (typeof BUILT_IN_FLOW_TYPES)[number],
+        outDir: path.resolve(values.out),
+        recipients,
+        log,
+      });
+      process.stdout.write(`wrote ${result.emails} emails (${result.files.length} files) to ${path.resolve(values.out)}; largest HTML ${result.largestBytes.toLocaleString("en-US")} bytes\n`);
+      if (result.problems.length > 0) {
+        log(`preview: ${result.problems.length} problem(s):`);
+        for (const p of result.problems) log(`  ${p}`);
+        return 1;
+      }
       return 0;
     },
   },

@@ -206,6 +206,18 @@ export async function summarize(databaseUrl: string, shop: string) {
   }
 }
 
+/** The demo shop's built-in flows with their drafts (offline generator), ready for review. */
+export async function seedFlows(databaseUrl: string, shop: string) {
+  const { openDatabase } = await import("../app/db.server");
+  const { seedDemoFlows } = await import("../app/demo/flows.server");
+  const db = openDatabase(databaseUrl);
+  try {
+    return await seedDemoFlows(shop, { db });
+  } finally {
+    await db.$disconnect();
+  }
+}
+
 export function databaseBytes(file: string): number {
   return [file, `${file}-wal`].reduce((n, f) => n + (fs.existsSync(f) ? fs.statSync(f).size : 0), 0);
 }
@@ -229,6 +241,8 @@ export interface DemoRun {
   databaseUrl: string;
   /** False when background jobs (e.g. the install backfill) were still running at the summary. */
   queueIdle: boolean;
+  /** The built-in flows seeded with offline drafts. */
+  flows: { flows: number; drafts: number; draftsWithProblems: number; seconds: number };
   timings: { generateSeconds: number; seedSeconds: number };
   close(): Promise<void>;
 }
@@ -258,6 +272,9 @@ export async function seedDemo(opts: DemoOptions): Promise<DemoRun> {
     const replay = await replayStore(store, { appUrl: app.url, apiSecret: DEMO_API_SECRET }, { concurrency: 8, onProgress: progressLogger(opts.log) });
     const queueIdle = await waitForQueue(databaseUrl);
     if (!queueIdle) opts.log("warning: background jobs still pending after 120 s");
+    const flows = await seedFlows(databaseUrl, store.shop.domain);
+    opts.log(`wrote ${flows.drafts} drafts for ${flows.flows} built-in flows in ${flows.seconds.toFixed(1)} s`);
+    if (flows.draftsWithProblems > 0) opts.log(`warning: ${flows.draftsWithProblems} flow drafts have validation problems`);
     const running = app;
     return {
       app: running,
@@ -266,6 +283,7 @@ export async function seedDemo(opts: DemoOptions): Promise<DemoRun> {
       replay,
       databaseUrl,
       queueIdle,
+      flows,
       timings: { generateSeconds, seedSeconds: (performance.now() - started) / 1000 },
       close: async () => {
         await running.close();
@@ -303,6 +321,8 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
       seedSeconds: round(run.timings.seedSeconds),
       databaseBytes: databaseBytes(file),
       queueIdle: run.queueIdle,
+      flows: run.flows.flows,
+      drafts: run.flows.drafts,
     };
     process.stdout.write(opts.json ? JSON.stringify(summary) + "\n" : formatSummary(summary));
     // Closing waits for the worker's current job (a long backfill, say): give it 5 s, then exit.

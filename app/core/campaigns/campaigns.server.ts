@@ -139,7 +139,7 @@ async function ensureFlows(db: Database, shopId: string, options: QueueOptions):
   const ctx = await shopContext(db, shopId);
   const queue = await defaultQueue(options);
   for (const flowType of missing) {
-    const plan = proposePlan({ objective: FLOW_DEFAULTS[flowType].objective, flowType, brand: { name: ctx.name, incentives: ctx.settings.incentivePolicy } });
+    const plan = proposePlan({ objective: FLOW_DEFAULTS[flowType].objective, flowType, brand: { name: ctx.name, incentives: planIncentives(ctx) } });
     const id = flowId(shopId, flowType);
     try {
       await db.campaign.create({
@@ -193,7 +193,7 @@ export async function createCampaign(shopId: string, input: CreateCampaignInput,
       product: product ? { id: product.shopifyId, title: product.title.slice(0, 200) } : null,
       offer: (parsed.data.offer ?? null) as never,
       segmentKey: segment?.key ?? null,
-      brand: { name: ctx.name, incentives: ctx.settings.incentivePolicy },
+      brand: { name: ctx.name, incentives: planIncentives(ctx) },
     });
   } catch (error) {
     if (error instanceof PlanInputError) throw new CampaignError("invalid-input", "The campaign cannot be created.", error.problems);
@@ -379,6 +379,12 @@ export async function setFlowEnabled(shopId: string, campaignId: string, enabled
     })
     .catch(rethrowApproval);
   return { enabled: true };
+}
+
+/** The part of the shop's incentive policy the planner reads (offers are checked in full by offerProblems). */
+function planIncentives(ctx: { settings: { incentivePolicy: { allowDiscounts: boolean; maxPercentOff: number | null; allowFreeShipping: boolean } } }) {
+  const { allowDiscounts, maxPercentOff, allowFreeShipping } = ctx.settings.incentivePolicy;
+  return { allowDiscounts, maxPercentOff, allowFreeShipping };
 }
 
 function rethrowApproval(error: unknown): never {
