@@ -323,13 +323,14 @@ describe("Win back at-risk customers: plan → drafts → edit → one-click app
     const draft = review.emails[0]!.drafts[0]!;
     expect((await thrown(loadReview(B, id))).status).toBe(404);
     expect((await thrown(loadPreviews(B.id, id, new URLSearchParams({ step: "0", variant: "A" })))).status).toBe(404);
-    for (const fields of [
+    const attempts: Array<Record<string, string>> = [
       { intent: "approve", version: String(review.version) },
       { intent: "copy", draftId: draft.id, copy: JSON.stringify(copyFields(draft.content)) },
       { intent: "regenerate", draftId: draft.id, note: "" },
       { intent: "plan", plan: JSON.stringify(review.plan) },
       { intent: "enable" },
-    ]) {
+    ];
+    for (const fields of attempts) {
       const response = await thrown(handleReviewForm(B, id, form(fields), { by }));
       expect(response.status, fields.intent).toBe(404);
       expect(await response.text()).not.toContain(review.name);
