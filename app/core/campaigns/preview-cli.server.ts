@@ -12,6 +12,7 @@ import { composeEml } from "../render/eml";
 import { generateDrafts, getCampaign, listFlows, previewEmails } from "./campaigns.server";
 import { expectedDrafts } from "./drafts";
 import { shopContext } from "./facts.server";
+import { CampaignError } from "./types";
 
 export interface PreviewCliOptions {
   databaseUrl: string;
@@ -76,6 +77,10 @@ export async function runPreview(options: PreviewCliOptions): Promise<PreviewCli
       }
     }
     return out;
+  } catch (error) {
+    // The merchant-facing problems are the useful part on a terminal.
+    if (error instanceof CampaignError && error.problems?.length) throw new Error(`${error.message} ${error.problems.join("; ")}`);
+    throw error;
   } finally {
     await db.$disconnect();
   }
