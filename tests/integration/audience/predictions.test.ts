@@ -7,7 +7,7 @@ import prisma from "~/db.server";
 import { queue } from "~/jobs/index.server";
 import { PROFILES_JOB } from "~/core/audience/profiles/job.server";
 import { recomputeShop } from "~/core/audience/profiles/recompute.server";
-import { fitShopModels, predictionStatus, refreshPredictions } from "~/core/audience/predictions/predictions.server";
+import { fitShopModels, predictionStatus, refreshPredictions, updateCustomerPredictions } from "~/core/audience/predictions/predictions.server";
 import { churnRiskBand } from "~/core/audience/clv/model";
 import { TEST_SHOP } from "../../setup/test-config";
 import { createShop, customerKey, DAY, generatedShop, insertHistory, regularOrders, sendOrder, shopifyCustomerId, type GeneratedShop } from "./helpers";
@@ -123,6 +123,14 @@ describe("a fitted shop", () => {
 
     const regular = await profilesOf(shop.regular);
     const stopped = await profilesOf(shop.stopped);
+    // The bulk write (raw SQL) stores exactly what Prisma's own update of one customer stores.
+    for (const id of [shop.regular[0]!, shop.stopped[0]!]) {
+      const [bulk] = await profilesOf([id]);
+      const single = await updateCustomerPredictions(prisma, TEST_SHOP, id, now);
+      expect(single).toMatchObject({ churnRisk: bulk!.churnRisk, nextOrderAt: bulk!.nextOrderAt, predictedClv12m: bulk!.predictedClv12m });
+      expect(single!.pAlive).toBeCloseTo(bulk!.pAlive!, 12);
+      expect(await profilesOf([id])).toEqual([bulk]);
+    }
     expect(Math.min(...regular.map((p) => p.pAlive!))).toBeGreaterThan(Math.max(...stopped.map((p) => p.pAlive!)));
     expect(mean(regular.map((p) => p.pAlive!))).toBeGreaterThan(0.8);
     expect(mean(stopped.map((p) => p.pAlive!))).toBeLessThan(0.2);
