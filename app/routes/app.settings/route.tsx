@@ -50,7 +50,8 @@ export default function Settings() {
 
   return (
     <Page title="Settings" backAction={{ content: "Home", url: "/app" }}>
-      <save.Form method="post">
+      {/* noValidate: the server's message beside each field, not the browser's bubble. */}
+      <save.Form method="post" noValidate>
         <Layout>
           {missing.length > 0 ? (
             <Layout.Section>
@@ -88,7 +89,7 @@ export default function Settings() {
             <Card>
               <FormLayout>
                 {text("senderName", "Sender name", { helpText: "As recipients see it, e.g. “Maya at Acme”." })}
-                {text("senderEmail", "Sender email", { type: "email" })}
+                {text("senderEmail", "Sender email", { type: "email", autoComplete: "email" })}
                 {text("postalAddress", "Footer postal address", { multiline: 2, helpText: "Required by anti-spam law in every marketing email." })}
               </FormLayout>
             </Card>
