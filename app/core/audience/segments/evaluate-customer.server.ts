@@ -84,7 +84,7 @@ export async function evaluateCustomerSegments(shopId: string, customerId: strin
     }
   }
   const current = customer.segmentMemberships.map((m) => pairKey(m.segmentId, customerId));
-  const changes = await syncMemberships(db, shopId, now, { segmentIds, customerIds: [customerId] }, matches, current);
+  const changes = await syncMemberships(db, shopId, now, { segmentIds, customers: [customerId] }, matches, current);
   const keys = new Map(segments.map((s) => [s.id, s.key]));
   const keysOf = (pairs: Pair[]) => pairs.map((c) => keys.get(c.segmentId)!).sort();
   return { entered: keysOf(changes.entered), left: keysOf(changes.left) };

@@ -29,10 +29,10 @@ export async function evaluateSegment(shopId: string, segmentId: string, options
   const p = await prepare(db, shopId, segment.definition, now, options.pageSize);
   let entered = 0;
   let left = 0;
-  for await (const pageIds of customerPages(db, shopId, p.pageSize, true)) {
-    const where = p.pageConditions.length > 0 ? await pageWhere(db, p, pageIds) : { AND: [pageRange(shopId, pageIds), compile(p.rule, p.ctx)] };
+  for await (const page of customerPages(db, shopId, p.pageSize, true)) {
+    const where = p.pageConditions.length > 0 ? await pageWhere(db, p, page) : { AND: [pageRange(shopId, page), compile(p.rule, p.ctx)] };
     const matching = (await db.customer.findMany({ where, select: { id: true } })).map((c) => pairKey(segmentId, c.id));
-    const changes = await syncMemberships(db, shopId, now, { segmentIds: [segmentId], customerIds: pageIds }, new Set(matching));
+    const changes = await syncMemberships(db, shopId, now, { segmentIds: [segmentId], customers: pageRange(shopId, page).id }, new Set(matching));
     entered += changes.entered.length;
     left += changes.left.length;
     await yieldToEventLoop();
@@ -81,19 +81,21 @@ export async function syncMemberships(
   db: Database,
   shopId: string,
   now: Date,
-  scope: { segmentIds: string[]; customerIds: string[] },
+  /** The segments, and the customers: a list, or a page's id range. */
+  scope: { segmentIds: string[]; customers: string[] | { gt?: string; lte: string } },
   matches: Set<string>,
   /** The current members within the scope as pair keys, when the caller has just read them. */
   known?: readonly string[],
 ): Promise<{ entered: Pair[]; left: Pair[] }> {
-  if (scope.segmentIds.length === 0 || scope.customerIds.length === 0) return { entered: [], left: [] };
+  if (scope.segmentIds.length === 0 || (Array.isArray(scope.customers) && scope.customers.length === 0)) return { entered: [], left: [] };
+  const customerId = Array.isArray(scope.customers) ? { in: scope.customers } : scope.customers;
   const diffFrom = (current: Set<string>) => ({
     entered: [...matches].filter((k) => !current.has(k)).map(splitPair),
     left: [...current].filter((k) => !matches.has(k)).map(splitPair),
   });
   const diff = async (client: Client) => {
     const members = await client.segmentMembership.findMany({
-      where: { shopId, segmentId: { in: scope.segmentIds }, customerId: { in: scope.customerIds } },
+      where: { shopId, segmentId: { in: scope.segmentIds }, customerId },
       select: { segmentId: true, customerId: true },
     });
     return diffFrom(new Set(members.map((m) => pairKey(m.segmentId, m.customerId))));

@@ -69,9 +69,12 @@ export function pageSizeFor(pageConditions: number, requested = PAGE_SIZE): numb
   return Math.max(1, Math.min(requested, Math.floor(MAX_ID_PARAMS / Math.max(1, pageConditions))));
 }
 
-/** A page of customer ids (ascending, as customerPages yields them) as an id range: two parameters, however long the page. */
-export function pageRange(shopId: string, pageIds: readonly string[]): { shopId: string; id: { gte: string; lte: string } } {
-  return { shopId, id: { gte: pageIds[0]!, lte: pageIds[pageIds.length - 1]! } };
+/** A page of the walk: the customers of the shop with ids in (after, last]. */
+export type Page = { after?: string; last: string };
+
+/** A page as a filter on Customer: two parameters, however many customers it holds. */
+export function pageRange(shopId: string, page: Page): { shopId: string; id: { gt?: string; lte: string } } {
+  return { shopId, id: page.after === undefined ? { lte: page.last } : { gt: page.after, lte: page.last } };
 }
 
 type CatalogTarget = Exclude<ProductTarget, { kind: "product" }>;
@@ -124,24 +127,27 @@ function collectionNames(collections: Prisma.JsonValue | null): string[] {
   return names;
 }
 
-/** The where for one page of customer ids: the page's answers to each page condition, then the compiled rule. */
-export async function pageWhere(db: Database, p: Prepared, pageIds: string[]): Promise<Prisma.CustomerWhereInput> {
+/**
+ * The where for one page: the page's answers to each page condition, then the
+ * compiled rule. Page conditions are decided for the page's customers that a
+ * rule can match (not deleted or erased): at most one page of ids per list.
+ */
+export async function pageWhere(db: Database, p: Prepared, page: Page): Promise<Prisma.CustomerWhereInput> {
+  const range = pageRange(p.ctx.shopId, page);
+  const candidates = await db.customer.findMany({ where: { ...range, deletedAt: null, redactedAt: null }, select: { id: true, tags: true } });
   const pageMatches = new Map<string, string[]>();
-  let tags: Map<string, string> | undefined;
   for (const { key, condition } of p.pageConditions) {
     if (condition.type === "tag") {
-      tags ??= new Map((await db.customer.findMany({ where: pageRange(p.ctx.shopId, pageIds), select: { id: true, tags: true } })).map((c) => [c.id, c.tags]));
-      const has = (id: string) => hasTag(tags!.get(id) ?? "", condition.tag);
-      pageMatches.set(key, pageIds.filter((id) => (condition.op === "has" ? has(id) : !has(id))));
+      pageMatches.set(key, candidates.filter((c) => hasTag(c.tags, condition.tag) === (condition.op === "has")).map((c) => c.id));
     } else if (condition.type === "activity") {
-      const counts = await countEvents(db, condition, p.ctx, pageIds);
-      pageMatches.set(key, pageIds.filter((id) => countSatisfies(condition, counts.get(id) ?? 0)));
+      const counts = await countEvents(db, condition, p.ctx, range.id);
+      pageMatches.set(key, candidates.filter((c) => countSatisfies(condition, counts.get(c.id) ?? 0)).map((c) => c.id));
     } else {
       throw new Error(`segment rule: ${condition.type} is not a page condition`);
     }
   }
   const where: Prisma.CustomerWhereInput = compile(p.rule, { ...p.ctx, pageMatches });
-  return { AND: [pageRange(p.ctx.shopId, pageIds), where] };
+  return { AND: [range, where] };
 }
 
 /** Matching events per customer of the page's id range: one groupBy, at most a page of rows back. */
@@ -149,10 +155,9 @@ async function countEvents(
   db: Database,
   condition: Extract<Condition, { type: "activity" }>,
   ctx: CompileContext,
-  pageIds: string[],
+  customerId: { gt?: string; lte: string },
 ): Promise<Map<string, number>> {
   const events = activityWhere(condition, ctx.shopId, ctx.now);
-  const customerId = pageRange(ctx.shopId, pageIds).id;
   const rows =
     events.model === "order"
       ? await db.order.groupBy({ by: ["customerId"], where: { ...events.where, customerId }, _count: { _all: true } })
@@ -163,21 +168,22 @@ async function countEvents(
 }
 
 /**
- * Pages of the shop's customer ids in id order (keyset: `id > last`). `everyone`
- * includes deleted and erased customers (evaluation must see them leave).
+ * The shop's customers in id order, a page of `pageSize` at a time, as id
+ * ranges: each page costs one lookup of its last id (an index step over
+ * pageSize entries), not pageSize rows. `everyone` counts deleted and erased
+ * customers too (evaluation must see them leave); otherwise a range may also
+ * hold some of those, which every compiled rule excludes.
  */
-export async function* customerPages(db: Database, shopId: string, pageSize: number, everyone = false): AsyncGenerator<string[]> {
-  let after: string | undefined;
+export async function* customerPages(db: Database, shopId: string, pageSize: number, everyone = false): AsyncGenerator<Page> {
   const scope: Prisma.CustomerWhereInput = everyone ? { shopId } : baseWhere(shopId);
+  let after: string | undefined;
   for (;;) {
-    const rows = await db.customer.findMany({
-      where: { AND: [scope, after === undefined ? {} : { id: { gt: after } }] },
-      select: { id: true },
-      orderBy: { id: "asc" },
-      take: pageSize,
-    });
-    if (rows.length > 0) yield rows.map((r) => r.id);
-    if (rows.length < pageSize) return;
-    after = rows[rows.length - 1]!.id;
+    const where: Prisma.CustomerWhereInput = { AND: [scope, after === undefined ? {} : { id: { gt: after } }] };
+    const boundary = await db.customer.findFirst({ where, select: { id: true }, orderBy: { id: "asc" }, skip: pageSize - 1 });
+    const last = boundary ?? (await db.customer.findFirst({ where, select: { id: true }, orderBy: { id: "desc" } }));
+    if (!last) return;
+    yield { after, last: last.id };
+    if (!boundary) return;
+    after = last.id;
   }
 }

@@ -38,7 +38,7 @@ export async function countMembers(shopId: string, rule: unknown, options: Segme
   const p = await prepare(db, shopId, rule, options.now ?? new Date(), options.pageSize);
   if (p.pageConditions.length === 0) return db.customer.count({ where: compile(p.rule, p.ctx) });
   let total = 0;
-  for await (const pageIds of customerPages(db, shopId, p.pageSize)) total += await db.customer.count({ where: await pageWhere(db, p, pageIds) });
+  for await (const page of customerPages(db, shopId, p.pageSize)) total += await db.customer.count({ where: await pageWhere(db, p, page) });
   return total;
 }
 
@@ -54,8 +54,8 @@ export async function sampleMembers(shopId: string, rule: unknown, n: number, op
     return db.customer.findMany({ where: compile(p.rule, p.ctx), select: SAMPLE_SELECT, orderBy: { id: "asc" }, take });
   }
   const out: MemberSample[] = [];
-  for await (const pageIds of customerPages(db, shopId, p.pageSize)) {
-    out.push(...(await db.customer.findMany({ where: await pageWhere(db, p, pageIds), select: SAMPLE_SELECT, orderBy: { id: "asc" }, take: take - out.length })));
+  for await (const page of customerPages(db, shopId, p.pageSize)) {
+    out.push(...(await db.customer.findMany({ where: await pageWhere(db, p, page), select: SAMPLE_SELECT, orderBy: { id: "asc" }, take: take - out.length })));
     if (out.length >= take) break;
   }
   return out;
