@@ -3,6 +3,8 @@
 import prisma from "../db.server";
 import { BACKFILL_JOB, backfillJobHandler } from "../core/backfill/backfill.server";
 import { PROFILES_JOB, profilesJobHandler } from "../core/audience/profiles/job.server";
+import { CAMPAIGN_DRAFTS_JOB, campaignDraftsHandler } from "../core/campaigns/generate.server";
+import { CONSENT_WRITEBACK_JOB, consentWritebackHandler } from "../core/delivery/consent.server";
 import { ensureSchedules, MAINTENANCE_JOB, maintenanceJobHandler } from "./maintenance.server";
 import { embeddedQueue } from "./queue.server";
 
@@ -11,6 +13,8 @@ export const queue = embeddedQueue(prisma);
 queue.register(BACKFILL_JOB, backfillJobHandler());
 queue.register(PROFILES_JOB, profilesJobHandler(queue));
 queue.register(MAINTENANCE_JOB, maintenanceJobHandler(prisma, queue));
+queue.register(CAMPAIGN_DRAFTS_JOB, campaignDraftsHandler());
+queue.register(CONSENT_WRITEBACK_JOB, consentWritebackHandler());
 // Every worker, when it starts: the nightly maintenance and each installed shop's
 // nightly recompute are queued (idempotent, so several workers starting agree).
 queue.onStart(() => ensureSchedules(prisma, queue, new Date()));
