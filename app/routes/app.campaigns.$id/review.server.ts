@@ -6,6 +6,7 @@
 //   regenerate  one draft written again with the merchant's note (regenerateDraft)
 //   approve     the version the page shows (approve: refused when stale or with open problems)
 //   enable / disable  a flow's switch (setFlowEnabled: only an approved version goes on)
+//   generate    writes the drafts still missing (after a failed job), here and now (generateDrafts)
 // Everything goes through the campaigns service, scoped by the session's shop:
 // another shop's campaign or draft is a 404.
 import defaultDb, { type Database } from "../../db.server";
@@ -14,6 +15,7 @@ import type { Plan } from "../../core/flows/plan/types";
 import {
   approve,
   editDraftCopy,
+  generateDrafts,
   getCampaign,
   regenerateDraft,
   setFlowEnabled,
@@ -74,6 +76,7 @@ export type ReviewResult =
   | { intent: "copy" | "regenerate"; ok: true; draftId: string; version: number; problems: string[] }
   | { intent: "approve"; ok: true; version: number; by: string }
   | { intent: "enable" | "disable"; ok: true; enabled: boolean }
+  | { intent: "generate"; ok: true; written: number; failed: string[] }
   | { intent: string; ok: false; code: string; error: string; problems: string[]; draftId?: string };
 
 async function detailOr404(shopId: string, id: string, options: Options): Promise<CampaignDetail> {
@@ -157,7 +160,7 @@ const text = (form: FormData, key: string) => {
 export interface ReviewActionOptions extends Options {
   /** Who approves (approverOf the session). */
   by: string;
-  /** For regenerate: default the app's content provider. */
+  /** For regenerate and generate: default the app's content provider. */
   provider?: ContentProvider;
 }
 
@@ -203,6 +206,12 @@ export async function handleReviewForm(shop: Shop, id: string, form: FormData, o
         if (!Number.isInteger(version) || version < 1) return refusal(intent, "invalid-input", "The page did not say which version to approve: reload it.");
         const approval = await approve(shop.id, id, { by: options.by, version }, service);
         return { intent, ok: true, version: approval.version, by: approval.approvedBy };
+      }
+      case "generate": {
+        const detail = await detailOr404(shop.id, id, service);
+        if (detail.status === "generating") return refusal(intent, "generating", "The emails are being written already: the page follows them.");
+        const { written, failed } = await generateDrafts(shop.id, id, { ...service, provider: options.provider });
+        return { intent, ok: true, written, failed };
       }
       case "enable":
       case "disable": {

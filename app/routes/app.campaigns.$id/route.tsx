@@ -1,13 +1,13 @@
 import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { boundary } from "@shopify/shopify-app-remix/server";
-import { useLoaderData, useRevalidator } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Card, InlineGrid, InlineStack, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
-import { useEffect } from "react";
+import { useFetcher, useLoaderData } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Button, Card, InlineGrid, InlineStack, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
 import { requireShop } from "../../core/shopify/require-shop.server";
 import { ApprovalCard } from "../../components/campaigns/ApprovalCard";
 import { DraftCard } from "../../components/campaigns/DraftCard";
 import { EmailPreview } from "../../components/campaigns/EmailPreview";
 import { PlanEditor } from "../../components/campaigns/PlanEditor";
+import { usePollWhile } from "../../components/campaigns/usePollWhile";
 import { STATUS_BADGE, whenWords } from "../../components/campaigns/words";
 import { approverOf, handleReviewForm, loadReview, MAX_NOTE_CHARS } from "./review.server";
 
@@ -15,9 +15,6 @@ import { approverOf, handleReviewForm, loadReview, MAX_NOTE_CHARS } from "./revi
 export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
 
 export const meta: MetaFunction = () => [{ title: "Review · Loopwise" }];
-
-/** While drafts are being written, the page reloads its data this often. */
-const POLL_MS = 1500;
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
@@ -34,16 +31,8 @@ export default function Review() {
   const { review: r, maxNoteChars } = useLoaderData<typeof loader>();
   const action = `/app/campaigns/${r.id}`;
   const generating = r.rawStatus === "generating";
-  const revalidator = useRevalidator();
-  const revalidate = revalidator.revalidate;
-  const idle = revalidator.state === "idle";
-
   // The progress bar follows the drafts as they are written.
-  useEffect(() => {
-    if (!generating || !idle) return;
-    const timer = setTimeout(revalidate, POLL_MS);
-    return () => clearTimeout(timer);
-  }, [generating, idle, revalidate, r.progress.done]);
+  usePollWhile(generating);
 
   const badge = STATUS_BADGE[r.status];
   const back = r.kind === "flow" ? { content: "Flows", url: "/app/flows" } : { content: "Campaigns", url: "/app/campaigns" };
@@ -63,31 +52,8 @@ export default function Review() {
         <Layout.Section>
           <BlockStack gap="400">
             <ApprovalCard action={action} kind={r.kind} version={r.version} approval={r.approval} blocked={r.blocked} enabled={r.enabled} timeZone={r.timeZone} />
-            {generating || r.progress.error ? (
-              <Card>
-                <BlockStack gap="200">
-                  <InlineStack align="space-between">
-                    <Text as="h2" variant="headingMd">
-                      {generating ? "Writing the emails" : "Some emails could not be written"}
-                    </Text>
-                    <Text as="span" tone="subdued">
-                      <span data-progress={`${r.progress.done}/${r.progress.total}`}>
-                        {r.progress.done} of {r.progress.total}
-                      </span>
-                    </Text>
-                  </InlineStack>
-                  <ProgressBar progress={r.progress.total > 0 ? Math.round((100 * r.progress.done) / r.progress.total) : 0} size="small" tone={r.progress.error ? "critical" : "highlight"} />
-                  {r.progress.error ? (
-                    <Banner tone="critical">
-                      <p>{r.progress.error}</p>
-                    </Banner>
-                  ) : (
-                    <Text as="p" tone="subdued" variant="bodySm">
-                      Two versions of each email, from your catalog and brand voice. You can read the plan meanwhile.
-                    </Text>
-                  )}
-                </BlockStack>
-              </Card>
+            {generating || r.progress.error || r.progress.done < r.progress.total ? (
+              <ProgressCard generating={generating} progress={r.progress} action={action} />
             ) : null}
             <PlanEditor key={r.version} plan={r.plan} planLines={r.planLines} currency={r.currency} action={action} locked={generating} />
             {r.emails.map((email) => {
@@ -130,5 +96,45 @@ export default function Review() {
         </Layout.Section>
       </Layout>
     </Page>
+  );
+}
+
+function ProgressCard({ generating, progress, action }: { generating: boolean; progress: { done: number; total: number; error?: string }; action: string }) {
+  const write = useFetcher<{ ok: boolean; error?: string; failed?: string[] }>();
+  const result = write.state === "idle" ? write.data : undefined;
+  return (
+    <Card>
+      <BlockStack gap="200">
+        <InlineStack align="space-between">
+          <Text as="h2" variant="headingMd">
+            {generating ? "Writing the emails" : "Some emails are not written yet"}
+          </Text>
+          <Text as="span" tone="subdued">
+            <span data-progress={`${progress.done}/${progress.total}`}>
+              {progress.done} of {progress.total}
+            </span>
+          </Text>
+        </InlineStack>
+        <ProgressBar progress={progress.total > 0 ? Math.round((100 * progress.done) / progress.total) : 0} size="small" tone={progress.error ? "critical" : "highlight"} />
+        {progress.error ? (
+          <Banner tone="critical">
+            <p>{progress.error}</p>
+          </Banner>
+        ) : null}
+        {generating ? (
+          <Text as="p" tone="subdued" variant="bodySm">
+            Two versions of each email, from your catalog and brand voice. You can read the plan meanwhile.
+          </Text>
+        ) : (
+          <InlineStack gap="200" blockAlign="center">
+            <Button onClick={() => write.submit({ intent: "generate" }, { method: "post", action })} loading={write.state !== "idle"}>
+              Write the missing emails
+            </Button>
+            {result && !result.ok ? <Text as="span" tone="critical">{result.error}</Text> : null}
+            {result?.ok && result.failed && result.failed.length > 0 ? <Text as="span" tone="critical">{result.failed[0]}</Text> : null}
+          </InlineStack>
+        )}
+      </BlockStack>
+    </Card>
   );
 }

@@ -5,6 +5,7 @@ import { Badge, Card, EmptyState, IndexTable, Layout, Link, Page, Text } from "@
 import { requireShop } from "../../core/shopify/require-shop.server";
 import { formatDate } from "../../components/audience/format";
 import { STATUS_BADGE } from "../../components/campaigns/words";
+import { usePollWhile } from "../../components/campaigns/usePollWhile";
 import { loadCampaignList } from "./campaigns.server";
 
 // Keeps Shopify's auth headers on this route's own responses (see app._index).
@@ -19,6 +20,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export default function Campaigns() {
   const { campaigns, timeZone } = useLoaderData<typeof loader>();
+  usePollWhile(campaigns.some((c) => c.status === "writing"), 3000);
   return (
     <Page title="Campaigns" backAction={{ content: "Home", url: "/app" }} primaryAction={{ content: "New campaign", url: "/app/campaigns/new" }}>
       <Layout>

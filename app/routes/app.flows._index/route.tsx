@@ -4,6 +4,7 @@ import { useFetcher, useLoaderData } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Box, Button, Card, InlineStack, Layout, Link, Page, Text } from "@shopify/polaris";
 import { requireShop } from "../../core/shopify/require-shop.server";
 import { STATUS_BADGE } from "../../components/campaigns/words";
+import { usePollWhile } from "../../components/campaigns/usePollWhile";
 import { loadFlows, toggleFlow, type FlowRow, type ToggleResult } from "./flows.server";
 
 // Keeps Shopify's auth headers on this route's own responses (see app._index).
@@ -24,6 +25,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 
 export default function Flows() {
   const { flows } = useLoaderData<typeof loader>();
+  // New flows get their drafts written in the background: follow them.
+  usePollWhile(flows.some((f) => f.status === "writing"), 3000);
   return (
     <Page title="Flows" subtitle="Automated emails that run by themselves once you approve them and switch them on." backAction={{ content: "Home", url: "/app" }}>
       <Layout>

@@ -167,6 +167,24 @@ describe("New campaign", () => {
   });
 });
 
+describe("Missing drafts", () => {
+  it("are written from the page when the job gave up, and not while it is still writing", async () => {
+    const created = await createFromForm(A, form({ objective: "launch", name: "Autumn launch" }));
+    if (!created.ok) throw new Error(created.problems.join("; "));
+    expect(await handleReviewForm(A, created.id, form({ intent: "generate" }), { by })).toMatchObject({ intent: "generate", ok: false, code: "generating" });
+    // The job's last attempt failed: the page shows what there is and why not the rest.
+    await prisma.campaign.update({ where: { id: created.id }, data: { status: "review" } });
+    const before = await loadReview(A, created.id);
+    expect(before.blocked).toBe("8 of 8 emails are missing: regenerate them before approving.");
+    expect(await handleReviewForm(A, created.id, form({ intent: "generate" }), { by })).toEqual({ intent: "generate", ok: true, written: 8, failed: [] });
+    const after = await loadReview(A, created.id);
+    expect(after.progress).toMatchObject({ done: 8, total: 8 });
+    expect(after.blocked).toBeNull();
+    expect((await thrown(handleReviewForm(B, created.id, form({ intent: "generate" }), { by }))).status).toBe(404);
+    await prisma.campaign.delete({ where: { id: created.id } });
+  });
+});
+
 describe("Win back at-risk customers: plan → drafts → edit → one-click approval", () => {
   let id = "";
   let review: ReviewView;
