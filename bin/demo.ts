@@ -323,6 +323,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
       queueIdle: run.queueIdle,
       flows: run.flows.flows,
       drafts: run.flows.drafts,
+      flowsSeconds: round(run.flows.seconds),
     };
     process.stdout.write(opts.json ? JSON.stringify(summary) + "\n" : formatSummary(summary));
     // Closing waits for the worker's current job (a long backfill, say): give it 5 s, then exit.

@@ -11,7 +11,7 @@ import type { CatalogProduct } from "../content/facts";
 import { buildUnsubscribeUrl } from "../delivery/unsubscribe";
 import type { Plan, PlanStep } from "../flows/plan";
 import { expiryDays } from "../offers/offer";
-import { loadCustomerContext, recommendFor, type RecommendedProduct } from "../recommend/recommend.server";
+import { DEFAULT_VIEW_DAYS, loadCustomerContext, recommendFor, type RecommendedProduct } from "../recommend/recommend.server";
 import { checkRendered } from "../render/check";
 import { compileEmail, type CompiledEmail } from "../render/compile.server";
 import { mergeEmail } from "../render/merge";
@@ -44,7 +44,8 @@ const LIVE = { deletedAt: null, redactedAt: null } as const;
 /**
  * Up to n customers the email is for: members of the campaign's segment (its
  * own, else the plan's), else customers the trigger fits (an open cart, a
- * product view, an order), else any of the shop's. Stable order (by id).
+ * product view in the recommender's window, an order), else any of the
+ * shop's. Stable order (by id).
  */
 export async function sampleRecipients(db: Database, shopId: string, campaign: { segmentId: string | null }, plan: Plan, n: number, now: Date): Promise<Sample[]> {
   const segment = campaign.segmentId
@@ -67,7 +68,7 @@ export async function sampleRecipients(db: Database, shopId: string, campaign: {
     plan.trigger.kind === "checkout-abandoned"
       ? { checkouts: { some: { completedAt: null } } }
       : plan.trigger.kind === "product-viewed"
-        ? { browseEvents: { some: { type: "product_viewed" } } }
+        ? { browseEvents: { some: { type: "product_viewed", occurredAt: { gte: new Date(now.getTime() - DEFAULT_VIEW_DAYS * DAY_MS), lte: now } } } }
         : plan.trigger.kind === "order-placed"
           ? { orders: { some: {} } }
           : null;
@@ -177,24 +178,36 @@ async function sampleRecipient(
 ): Promise<Recipient> {
   const customerId = sample.id!;
   const products: Partial<Record<ProductSource, RenderProduct[]>> = {};
+  const raw: Partial<Record<ProductSource, RecommendedProduct[]>> = {};
   for (const source of sources) {
-    const items = await recommendFor(ctx.shopId, customerId, { block: BLOCK_FOR_SOURCE[source], k: PRODUCTS_PER_BLOCK, db, now });
-    products[source] = items.map((p) => recommended(p, ctx));
+    raw[source] = await recommendFor(ctx.shopId, customerId, { block: BLOCK_FOR_SOURCE[source], k: PRODUCTS_PER_BLOCK, db, now });
+    products[source] = raw[source].map((p) => recommended(p, ctx));
   }
-  return { firstName: sample.firstName, behaviour: await behaviourFor(db, ctx.shopId, customerId, plan, step, now), products, offer, unsubscribeUrl };
+  return { firstName: sample.firstName, behaviour: await behaviourFor(db, ctx.shopId, customerId, plan, step, raw, now), products, offer, unsubscribeUrl };
 }
 
-/** The line about what they did that fits this email: their cart, a product they viewed, their last order, how long it has been. */
-async function behaviourFor(db: Database, shopId: string, customerId: string, plan: Plan, step: PlanStep, now: Date): Promise<Behaviour | null> {
+/**
+ * The line about what they did that fits this email, read from what the email
+ * shows them (their cart block, the product they viewed most) or from their
+ * orders (how long it has been, what they last bought).
+ */
+async function behaviourFor(
+  db: Database,
+  shopId: string,
+  customerId: string,
+  plan: Plan,
+  step: PlanStep,
+  shown: Partial<Record<ProductSource, RecommendedProduct[]>>,
+  now: Date,
+): Promise<Behaviour | null> {
+  if (step.productFocus === "cart") return shown.cart?.length ? { kind: "cart", items: shown.cart.length } : null;
+  if (step.productFocus === "viewed") {
+    const top = shown.viewed?.find((p) => (p.views ?? 0) > 0);
+    return top ? { kind: "viewed", productTitle: top.title, count: top.views! } : null;
+  }
   const context = await loadCustomerContext(db, shopId, customerId, now);
   if (!context) return null;
   const title = async (productId: string) => (await db.product.findFirst({ where: { shopId, shopifyId: productId }, select: { title: true } }))?.title ?? null;
-  if (step.productFocus === "cart" && context.cart.length > 0) return { kind: "cart", items: context.cart.length };
-  if (step.productFocus === "viewed" && context.views.length > 0) {
-    const top = [...context.views].sort((a, b) => b.count - a.count || b.lastAt - a.lastAt)[0]!;
-    const productTitle = await title(top.productId);
-    return productTitle ? { kind: "viewed", productTitle, count: top.count } : null;
-  }
   const latest = [...context.purchases].sort((a, b) => b.at - a.at)[0];
   if (!latest) return null;
   if (plan.flowType === "win-back") return { kind: "lapsed", daysSinceLastOrder: Math.floor((now.getTime() - latest.at) / DAY_MS) };
