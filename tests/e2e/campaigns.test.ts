@@ -15,6 +15,7 @@ import { seedThroughRoutes, sendWebhook } from "./seed";
 
 const RESULTS = path.resolve(__dirname, "..", "..", "test-results");
 const HOSTILE_CUSTOMER = `<img src=x onerror="window.__pwned=1">`;
+const HOSTILE_SEGMENT = `<b id="injected">VIP</b> subscribers`;
 const NEW_SUBJECT = "We kept your favourites for you";
 /** Products of the seed (tests/e2e/seed.ts): product blocks show some of them. */
 const SEED_PRODUCTS = ["Merino Beanie", "Trail Jacket"];
@@ -50,6 +51,8 @@ describeInBrowser("Campaigns, review and approval (Chromium)", () => {
       async () => (await app.db.job.count({ where: { OR: [{ status: "running" }, { status: "queued", runAt: { lte: new Date() } }] } })) === 0,
       30_000,
     );
+    // A merchant segment whose name is markup, offered as an audience.
+    await app.db.segment.create({ data: { shopId: app.shop, key: "vip", name: HOSTILE_SEGMENT, kind: "custom", definition: {}, size: 0 } });
     browser = await launchBrowser();
   });
 
@@ -70,6 +73,9 @@ describeInBrowser("Campaigns, review and approval (Chromium)", () => {
     await page.getByRole("link", { name: "New campaign" }).first().click();
     await page.getByRole("heading", { name: "New campaign" }).waitFor();
 
+    const audiences = await page.getByLabel("Who for?").locator("option").allTextContents();
+    expect(audiences).toContain(`${HOSTILE_SEGMENT} (0)`);
+    expect(await page.locator("#injected").count()).toBe(0);
     // The default is already the win-back; the merchant picks it anyway, as they would.
     await page.getByLabel("What do you want to do?").selectOption({ label: "Win back at-risk customers" });
     await page.getByRole("button", { name: "Propose the plan and write the emails" }).click();
@@ -128,6 +134,18 @@ describeInBrowser("Campaigns, review and approval (Chromium)", () => {
     await page.locator('[data-approval-state="edited-since-approval"]').waitFor();
     expect(await page.locator("[data-approval-message]").textContent()).toMatch(/approve again/);
     await page.getByRole("button", { name: `Approve version ${version + 1}` }).waitFor();
+
+    // The plan editor: a delay out of order is explained while typing; a good one saves a new version.
+    await page.getByRole("button", { name: "Edit plan" }).click();
+    await page.getByLabel("Email 3: send after").fill("3");
+    await page.locator("[data-plan-problems]").waitFor();
+    expect(await page.locator("[data-plan-problems]").textContent()).toMatch(/email 3 is sent at day 3, which is not after email 2/);
+    expect(await page.getByRole("button", { name: "Save plan" }).isDisabled()).toBe(true);
+    await page.getByLabel("Email 3: send after").fill("14");
+    await page.getByLabel("Email 2: send after").fill("5");
+    await page.getByRole("button", { name: "Save plan" }).click();
+    await page.locator("[data-plan-text]", { hasText: "day 5" }).waitFor();
+    await page.getByRole("button", { name: `Approve version ${version + 2}` }).waitFor();
 
     // Listed, with its state.
     await page.locator("ui-nav-menu").getByRole("link", { name: "Campaigns" }).click();
