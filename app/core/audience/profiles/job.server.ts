@@ -1,6 +1,8 @@
 // The profiles job: one type, two kinds of payload.
-//   { shopId, trigger? }    → recomputeShop (full recompute, with the model's refit when due)
-//   { shopId, customerId }  → updateCustomer (incremental), then the live refit check
+//   { shopId, trigger? }    → recomputeShop (full recompute, with the model's refit when due),
+//                             then every merchant segment of the shop
+//   { shopId, customerId }  → updateCustomer (incremental), the customer's merchant
+//                             segments, then the live refit check
 //
 // Schedule: every full recompute of an installed shop first queues the shop's
 // next nightly recompute (nextDailySlot, one idempotency key per shop, install
@@ -12,6 +14,7 @@ import type { JobHandler, JobQueue } from "../../../jobs/queue.server";
 import { nextDailySlot } from "../../../jobs/schedule";
 import { logger } from "../../../logger.server";
 import { liveRefitDue } from "../predictions/predictions.server";
+import { evaluateCustomerSegments, evaluateShopSegments } from "../segments/segments.server";
 import { recomputeShop, updateCustomer } from "./recompute.server";
 
 export const PROFILES_JOB = "audience.profiles";
@@ -63,6 +66,7 @@ export function profilesJobHandler(queue: Enqueue, options: { db?: Database; now
     if (customerId) {
       const now = clock();
       await updateCustomer(shopId, customerId, { db, now });
+      await evaluateCustomerSegments(shopId, customerId, { db, now });
       // Enough orders since the model's last attempt: refit now rather than at night.
       const refit = await liveRefitDue(db, shopId, now);
       if (refit && (await scheduleRefit(queue, shopId, refit.fitId))) logger.info("model refit queued", { shop: shopId, ordersSince: refit.ordersSince });
@@ -77,6 +81,9 @@ export function profilesJobHandler(queue: Enqueue, options: { db?: Database; now
     await scheduleDailyRecompute(queue, { id: shopId, installedAt: shop.installedAt }, now);
     const started = performance.now();
     const r = await recomputeShop(shopId, { db, now });
+    const merchant = await evaluateShopSegments(shopId, { db, now });
+    const failed = Object.keys(merchant.failed);
+    if (failed.length > 0) logger.warn("merchant segments not evaluated", { shop: shopId, segments: failed });
     logger.info("profiles recomputed", {
       shop: shopId,
       trigger,
@@ -84,6 +91,7 @@ export function profilesJobHandler(queue: Enqueue, options: { db?: Database; now
       written: r.profilesWritten,
       entered: r.entered,
       left: r.left,
+      merchantSegments: Object.keys(merchant.evaluated).length,
       model: r.predictions.decision,
       modelStatus: r.predictions.status ?? undefined,
       ms: Math.round(performance.now() - started),
