@@ -206,6 +206,27 @@ export async function summarize(databaseUrl: string, shop: string) {
   }
 }
 
+/**
+ * The demo shop's audience once its history is in: profiles, the purchase model,
+ * lifecycle and merchant segments (the job a real install runs after its backfill
+ * and nightly; the replayed history is older than the live window, so no
+ * per-customer update ran for it).
+ */
+export async function recomputeAudience(databaseUrl: string, shop: string) {
+  const { openDatabase } = await import("../app/db.server");
+  const { recomputeShop } = await import("../app/core/audience/profiles/recompute.server");
+  const { evaluateShopSegments } = await import("../app/core/audience/segments/segments.server");
+  const db = openDatabase(databaseUrl);
+  try {
+    const t = performance.now();
+    const r = await recomputeShop(shop, { db });
+    await evaluateShopSegments(shop, { db });
+    return { customers: r.customers, segments: r.sizes, predictions: r.predictions.status ?? r.predictions.decision, seconds: (performance.now() - t) / 1000 };
+  } finally {
+    await db.$disconnect();
+  }
+}
+
 /** The demo shop's built-in flows with their drafts (offline generator), ready for review. */
 export async function seedFlows(databaseUrl: string, shop: string) {
   const { openDatabase } = await import("../app/db.server");
@@ -241,6 +262,8 @@ export interface DemoRun {
   databaseUrl: string;
   /** False when background jobs (e.g. the install backfill) were still running at the summary. */
   queueIdle: boolean;
+  /** Profiles, the purchase model and segments, computed after the replay. */
+  audience: { customers: number; segments: Record<string, number>; predictions: string; seconds: number };
   /** The built-in flows seeded with offline drafts. */
   flows: { flows: number; drafts: number; draftsWithProblems: number; seconds: number };
   timings: { generateSeconds: number; seedSeconds: number };
@@ -272,6 +295,8 @@ export async function seedDemo(opts: DemoOptions): Promise<DemoRun> {
     const replay = await replayStore(store, { appUrl: app.url, apiSecret: DEMO_API_SECRET }, { concurrency: 8, onProgress: progressLogger(opts.log) });
     const queueIdle = await waitForQueue(databaseUrl);
     if (!queueIdle) opts.log("warning: background jobs still pending after 120 s");
+    const audience = await recomputeAudience(databaseUrl, store.shop.domain);
+    opts.log(`profiles, predictions (${audience.predictions}) and segments for ${audience.customers} customers in ${audience.seconds.toFixed(1)} s`);
     const flows = await seedFlows(databaseUrl, store.shop.domain);
     opts.log(`wrote ${flows.drafts} drafts for ${flows.flows} built-in flows in ${flows.seconds.toFixed(1)} s`);
     if (flows.draftsWithProblems > 0) opts.log(`warning: ${flows.draftsWithProblems} flow drafts have validation problems`);
@@ -283,6 +308,7 @@ export async function seedDemo(opts: DemoOptions): Promise<DemoRun> {
       replay,
       databaseUrl,
       queueIdle,
+      audience,
       flows,
       timings: { generateSeconds, seedSeconds: (performance.now() - started) / 1000 },
       close: async () => {
@@ -321,6 +347,9 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
       seedSeconds: round(run.timings.seedSeconds),
       databaseBytes: databaseBytes(file),
       queueIdle: run.queueIdle,
+      segments: run.audience.segments,
+      predictions: run.audience.predictions,
+      audienceSeconds: round(run.audience.seconds),
       flows: run.flows.flows,
       drafts: run.flows.drafts,
       flowsSeconds: round(run.flows.seconds),
