@@ -118,6 +118,7 @@ async function main() {
   const { openDatabase } = await import("../../app/db.server");
   const setup = openDatabase(db.url);
   await setup.shop.create({ data: { id: SHOP, status: "installed", currency: "USD" } });
+  const merchantSegment = await createBenchSegment(setup);
   await setup.$disconnect();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -180,7 +181,7 @@ async function main() {
     const bad = Object.entries(results).filter(([, r]) => Object.keys(r.statuses).some((s) => !s.startsWith("2")));
     if (bad.length) throw new Error(`non-2xx answers in: ${bad.map(([k]) => k).join(", ")}`);
 
-    await segmentLatency(db.url, webhook);
+    await segmentLatency(db.url, webhook, merchantSegment);
   } finally {
     child.kill("SIGTERM");
     await new Promise((r) => child.once("exit", r));
@@ -210,13 +211,21 @@ async function main() {
  * in the database. Includes the coalescing window that merges a burst of events
  * for one customer into one update (COALESCE_MS + SETTLE_MS), on an idle queue.
  */
-async function segmentLatency(url: string, webhook: (i: number, customerId?: number) => Promise<Response>) {
-  const { openDatabase } = await import("../../app/db.server");
+/** The merchant segment the latency samples wait for, saved before the server starts (one SQLite writer at a time). */
+async function createBenchSegment(db: import("../../app/db.server").Database): Promise<string> {
+  // The app's modules read the environment when imported: give them the server's.
+  Object.assign(process.env, { SHOPIFY_API_KEY: "loopwise-bench-key", SHOPIFY_API_SECRET: SECRET, SHOPIFY_APP_URL: "https://bench.loopwise.test", LOG_LEVEL: "error" });
   const { saveSegment } = await import("../../app/core/audience/segments/segments.server");
+  const rule = { type: "group", combinator: "and", children: [{ type: "profile", field: "orderCount", op: "gte", value: 1 }] };
+  return (await saveSegment(SHOP, { name: "Bench buyers", rule }, { db })).id;
+}
+
+async function segmentLatency(url: string, webhook: (i: number, customerId?: number) => Promise<Response>, merchantSegmentId: string) {
+  const { openDatabase } = await import("../../app/db.server");
   const { COALESCE_MS, SETTLE_MS } = await import("../../app/core/audience/profiles/triggers.server");
   const db = openDatabase(url);
+  const merchant = { id: merchantSegmentId };
   try {
-    const merchant = await saveSegment(SHOP, { name: "Bench buyers", rule: { type: "group", combinator: "and", children: [{ type: "profile", field: "orderCount", op: "gte", value: 1 }] } }, { db });
     // Let the load's profile jobs that are due drain (the nightly recompute waits for its hour), so each sample meets an idle queue.
     for (let i = 0; i < 600 && (await db.job.count({ where: { OR: [{ status: "running" }, { status: "queued", runAt: { lte: new Date() } }] } })) > 0; i++) await new Promise((r) => setTimeout(r, 200));
     const samples: Array<{ builtinMs: number; merchantMs: number | null }> = [];
