@@ -10,6 +10,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { mulberry32 } from "../../app/core/random";
 
 process.env.SHOPIFY_API_KEY ??= "bench";
 process.env.SHOPIFY_API_SECRET ??= "bench";
@@ -24,13 +25,7 @@ const pgBase = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.
 const DAY = 86_400_000;
 
 function rng(seed: number) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {

@@ -6,6 +6,7 @@ import { createHash, randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { fillSchema, promptWords, strictSchemaProblem } from "./schema";
+import { mulberry32 } from "../../../app/core/random";
 
 export const FAKE_OPENAI_API_KEY = "sk-loopwise-fake-openai-key";
 export const FAKE_OPENAI_MODELS = ["gpt-4o-mini", "gpt-4o", "gpt-4.1-mini", "gpt-4.1"];
@@ -470,14 +471,7 @@ function hash(text: string): string {
 }
 
 function seeded(hex: string): () => number {
-  let a = parseInt(hex.slice(0, 8), 16) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(parseInt(hex.slice(0, 8), 16));
 }
 
 function isObject(value: unknown): value is Json {

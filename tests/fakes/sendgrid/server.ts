@@ -10,6 +10,8 @@ import { createEventWebhook, type FakeEventWebhook } from "./events";
 import { expandMailSend, newXMessageId } from "./expand";
 import type { FakeSendGridMessage, FakeSendGridMode, FakeSendGridRequest, FlakyFailure, SendGridErrorItem } from "./types";
 import { isObject, validateMailSend } from "./validate";
+import { mulberry32 } from "../../../app/core/random";
+export { mulberry32 };
 
 export const FAKE_SENDGRID_API_KEY = "SG.loopwise-fake.sendgrid-api-key";
 const MAX_BODY_BYTES = 30 * 1024 * 1024; // SendGrid's total message size limit
@@ -241,13 +243,3 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 /** Small seeded PRNG so flaky runs repeat exactly. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { mulberry32 } from "../../random";
 import {
   bgnbdLogLikelihood,
   conditionalExpectedPurchases,
@@ -16,14 +17,7 @@ const P: BgnbdParams = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
 
 /** A seeded generator (mulberry32) and the samplers BG/NBD needs. */
 function rng(seed: number) {
-  let s = seed >>> 0;
-  const uniform = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = mulberry32(seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
   const gamma = (shape: number): number => {
     if (shape < 1) return gamma(shape + 1) * Math.pow(uniform(), 1 / shape);

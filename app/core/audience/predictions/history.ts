@@ -7,6 +7,7 @@
 // observation ends at `now` (T = today − first order day).
 import { DAY_MS, summarize, type CustomerSummary } from "../clv/summary";
 import type { HistoryStats } from "./eligibility";
+import { mulberry32 } from "../../random";
 
 /** One counted order (not cancelled, not a test order), amounts in minor units. */
 export interface OrderPoint {
@@ -51,7 +52,7 @@ export function emptyFitInput(): FitInput & { random: () => number; capacity: nu
   return {
     sample: [],
     stats: { customers: 0, repeatBuyers: 0, spendCustomers: 0, orders: 0, firstOrderAt: null },
-    random: seededRandom(0x5eed),
+    random: mulberry32(0x5eed),
     capacity: FIT_SAMPLE_CUSTOMERS,
   };
 }
@@ -78,13 +79,3 @@ export function addToFitInput(input: ReturnType<typeof emptyFitInput>, summaries
   }
 }
 
-/** Deterministic PRNG (mulberry32) in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

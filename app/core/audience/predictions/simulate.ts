@@ -1,7 +1,8 @@
 // Order histories drawn from the BG/NBD and Gamma–Gamma processes themselves,
 // with a seeded generator: the tests check that the fit recovers known
 // parameters and that predictions rank customers as the process did. Pure.
-import { seededRandom, type OrderPoint } from "./history";
+import { mulberry32 } from "../../random";
+import type { OrderPoint } from "./history";
 
 const DAY_MS = 86_400_000;
 
@@ -48,7 +49,7 @@ export interface SimulationOptions {
 
 /** Orders of `customers` customers, each buying until a dropout after some repeat purchase, observed up to `now`. */
 export function simulateOrders(o: SimulationOptions): OrderPoint[] {
-  const random = seededRandom(o.seed);
+  const random = mulberry32(o.seed);
   const end = o.now.getTime();
   const orders: OrderPoint[] = [];
   for (let i = 0; i < o.customers; i++) {

@@ -20,6 +20,7 @@ import { CLOSINGS, CTA_LABELS, EXPIRY_LINES, FACT_LINES, GENERIC, LAST_RESORT, O
 import type { AngleTemplates, CtaTarget } from "./template-types";
 import { LIFECYCLE_TEMPLATES } from "./templates-lifecycle";
 import { SHOPPING_TEMPLATES } from "./templates-shopping";
+import { mulberry32 } from "../../random";
 
 export const OFFLINE_TEMPLATES: Record<GenerationInput["step"]["angleKey"], AngleTemplates> = { ...SHOPPING_TEMPLATES, ...LIFECYCLE_TEMPLATES };
 
@@ -194,14 +195,4 @@ function seedFor(seed: number, ...parts: string[]): number {
   return createHash("sha256").update([seed, ...parts].join("\u0000")).digest().readUInt32LE(0);
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
