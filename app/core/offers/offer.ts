@@ -63,14 +63,14 @@ export function minorToDecimal(minor: number, currency: string): string {
   return negative ? `-${text}` : text;
 }
 
-/** DiscountCodeBasicInput: one code, one use, for this customer only, until expiry. Not for free shipping. */
-export function discountCodeInput(input: { code: string; title: string; offer: Exclude<Offer, { kind: "free-shipping" }>; currency: string; customerGid: string; startsAt: Date; endsAt: Date }) {
+/**
+ * The Admin API input for one code, one use, for this customer only, until
+ * expiry: DiscountCodeBasicInput for money off, DiscountCodeFreeShippingInput
+ * (all destinations) for free shipping.
+ */
+export function discountCodeInput(input: { code: string; title: string; offer: Offer; currency: string; customerGid: string; startsAt: Date; endsAt: Date }) {
   const { offer } = input;
-  const value =
-    offer.kind === "percentage"
-      ? { percentage: offer.percent / 100 }
-      : { discountAmount: { amount: minorToDecimal(offer.amountMinor, input.currency), appliesOnEachItem: false } };
-  return {
+  const common = {
     title: input.title.slice(0, 255),
     code: input.code,
     startsAt: input.startsAt.toISOString(),
@@ -78,7 +78,12 @@ export function discountCodeInput(input: { code: string; title: string; offer: E
     usageLimit: 1,
     appliesOncePerCustomer: true,
     context: { customers: { add: [input.customerGid] } },
-    customerGets: { value, items: { all: true } },
     ...(offer.minimumSubtotalMinor ? { minimumRequirement: { subtotal: { greaterThanOrEqualToSubtotal: minorToDecimal(offer.minimumSubtotalMinor, input.currency) } } } : {}),
   };
+  if (offer.kind === "free-shipping") return { ...common, destination: { all: true } };
+  const value =
+    offer.kind === "percentage"
+      ? { percentage: offer.percent / 100 }
+      : { discountAmount: { amount: minorToDecimal(offer.amountMinor, input.currency), appliesOnEachItem: false } };
+  return { ...common, customerGets: { value, items: { all: true } } };
 }

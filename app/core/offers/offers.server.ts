@@ -17,15 +17,22 @@ export class OfferError extends Error {
   }
 }
 
-const CREATE = `mutation LoopwiseOfferCreate($basicCodeDiscount: DiscountCodeBasicInput!) {
-  discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount) {
+const CREATE_BASIC = `mutation LoopwiseOfferCreate($input: DiscountCodeBasicInput!) {
+  result: discountCodeBasicCreate(basicCodeDiscount: $input) {
+    codeDiscountNode { id }
+    userErrors { field message code }
+  }
+}`;
+
+const CREATE_FREE_SHIPPING = `mutation LoopwiseFreeShippingOfferCreate($input: DiscountCodeFreeShippingInput!) {
+  result: discountCodeFreeShippingCreate(freeShippingCodeDiscount: $input) {
     codeDiscountNode { id }
     userErrors { field message code }
   }
 }`;
 
 const createAnswer = z.object({
-  discountCodeBasicCreate: z.object({
+  result: z.object({
     codeDiscountNode: z.object({ id: z.string() }).nullable(),
     userErrors: z.array(z.object({ message: z.string(), code: z.string().nullable().optional() })),
   }),
@@ -45,17 +52,16 @@ export interface OfferOptions {
   title?: string;
 }
 
-/** The recipient's code for the plan's offer (percentage or fixed amount), made once. */
+/** The recipient's code for the plan's offer (percentage, fixed amount or free shipping), made once. */
 export async function ensureOffer(shopId: string, target: OfferTarget, offer: Offer, options: OfferOptions) {
   const db = options.db ?? prisma;
   const now = options.now ?? new Date();
   const problems = offerProblems(offer, options.policy);
-  if (offer.kind === "free-shipping") problems.push("free-shipping codes are not made per recipient yet (discountCodeFreeShippingCreate)");
   if (offer.kind === "fixed-amount") {
     const shop = await db.shop.findUnique({ where: { id: shopId }, select: { currency: true } });
     if (shop && shop.currency !== offer.currency) problems.push(`the offer is in ${offer.currency}, the shop sells in ${shop.currency}`);
   }
-  if (problems.length > 0 || offer.kind === "free-shipping") throw new OfferError(`offer refused: ${problems.join("; ")}`);
+  if (problems.length > 0) throw new OfferError(`offer refused: ${problems.join("; ")}`);
   const customer = await db.customer.findFirst({ where: { id: target.customerId, shopId, deletedAt: null }, select: { shopifyId: true } });
   if (!customer) throw new OfferError("offer refused: no such customer in this shop");
   const shop = await db.shop.findUnique({ where: { id: shopId }, select: { currency: true } });
@@ -65,9 +71,9 @@ export async function ensureOffer(shopId: string, target: OfferTarget, offer: Of
   if (!row) row = await createRow(db, shopId, target, offer, now);
 
   const answer = await throttledAdmin(options.admin).request(
-    CREATE,
+    offer.kind === "free-shipping" ? CREATE_FREE_SHIPPING : CREATE_BASIC,
     {
-      basicCodeDiscount: discountCodeInput({
+      input: discountCodeInput({
         code: row.code,
         title: options.title ?? `Loopwise ${row.code}`,
         offer,
@@ -79,7 +85,7 @@ export async function ensureOffer(shopId: string, target: OfferTarget, offer: Of
     },
     createAnswer,
   );
-  const result = answer.discountCodeBasicCreate;
+  const result = answer.result;
   if (result.codeDiscountNode) {
     return db.offer.update({ where: { id: row.id }, data: { status: "created", shopifyDiscountId: result.codeDiscountNode.id, error: null } });
   }
@@ -95,7 +101,7 @@ function findOffer(db: Database, t: OfferTarget) {
   return db.offer.findUnique({ where: { campaignId_step_customerId: { campaignId: t.campaignId, step: t.step, customerId: t.customerId } } });
 }
 
-async function createRow(db: Database, shopId: string, target: OfferTarget, offer: Exclude<Offer, { kind: "free-shipping" }>, now: Date) {
+async function createRow(db: Database, shopId: string, target: OfferTarget, offer: Offer, now: Date) {
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
       return await db.offer.create({
@@ -104,7 +110,7 @@ async function createRow(db: Database, shopId: string, target: OfferTarget, offe
           ...target,
           code: newOfferCode(),
           kind: offer.kind,
-          value: offer.kind === "percentage" ? offer.percent : offer.amountMinor,
+          value: offer.kind === "percentage" ? offer.percent : offer.kind === "fixed-amount" ? offer.amountMinor : 0,
           expiresAt: new Date(now.getTime() + expiryDays(offer) * 86_400_000),
           createdAt: now,
         },

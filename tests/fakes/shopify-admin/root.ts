@@ -50,6 +50,17 @@ export function rootValue(c: ResolveContext) {
   const ctx = nodeContext(c);
   const store = c.shop.store;
   const maxPage = c.unbounded ? Number.MAX_SAFE_INTEGER : 250;
+  /** discountCodeBasicCreate and discountCodeFreeShippingCreate: a code unique in the shop (case-insensitive). */
+  const createCodeDiscount = (input: Record<string, unknown>) => {
+    const code = String(input.code ?? "");
+    if (!code) return { codeDiscountNode: null, userErrors: [{ field: ["code"], message: "Code can't be blank", code: "BLANK" }] };
+    if (c.shop.discounts.some((d) => d.code.toLowerCase() === code.toLowerCase())) {
+      return { codeDiscountNode: null, userErrors: [{ field: ["code"], message: "Code must be unique. Please try a different code.", code: "TAKEN" }] };
+    }
+    const d = { id: gid("DiscountCodeNode", c.shop.discounts.length + 1), code, title: String(input.title ?? code), input };
+    c.shop.discounts.push(d);
+    return { codeDiscountNode: { __typename: "DiscountCodeNode", id: d.id, codeDiscount: { title: d.title, codes: () => ({ nodes: [{ code: d.code }] }) } }, userErrors: [] };
+  };
   const list = {
     products: (args: ListArgs) => {
       const terms = parseSearch(args.query);
@@ -161,14 +172,11 @@ export function rootValue(c: ResolveContext) {
     },
     discountCodeBasicCreate: (a: { basicCodeDiscount: Record<string, unknown> }) => {
       logMutation(c, "discountCodeBasicCreate", a);
-      const code = String(a.basicCodeDiscount.code ?? "");
-      if (!code) return { codeDiscountNode: null, userErrors: [{ field: ["basicCodeDiscount", "code"], message: "Code can't be blank", code: "BLANK" }] };
-      if (c.shop.discounts.some((d) => d.code.toLowerCase() === code.toLowerCase())) {
-        return { codeDiscountNode: null, userErrors: [{ field: ["basicCodeDiscount", "code"], message: "Code must be unique. Please try a different code.", code: "TAKEN" }] };
-      }
-      const d = { id: gid("DiscountCodeNode", c.shop.discounts.length + 1), code, title: String(a.basicCodeDiscount.title ?? code), input: a.basicCodeDiscount };
-      c.shop.discounts.push(d);
-      return { codeDiscountNode: { __typename: "DiscountCodeNode", id: d.id, codeDiscount: { title: d.title, codes: () => ({ nodes: [{ code: d.code }] }) } }, userErrors: [] };
+      return createCodeDiscount(a.basicCodeDiscount);
+    },
+    discountCodeFreeShippingCreate: (a: { freeShippingCodeDiscount: Record<string, unknown> }) => {
+      logMutation(c, "discountCodeFreeShippingCreate", a);
+      return createCodeDiscount(a.freeShippingCodeDiscount);
     },
     customerEmailMarketingConsentUpdate: (a: { input: { customerId: string; emailMarketingConsent: { marketingState: string; marketingOptInLevel?: string | null; consentUpdatedAt?: string | null } } }) => {
       logMutation(c, "customerEmailMarketingConsentUpdate", a);

@@ -222,6 +222,23 @@ export const ADMIN_SDL = /* GraphQL */ `
     combinesWith: JSON
   }
 
+  input DiscountShippingDestinationSelectionInput { all: Boolean }
+  input DiscountCodeFreeShippingInput {
+    title: String
+    code: String
+    startsAt: DateTime
+    endsAt: DateTime
+    usageLimit: Int
+    appliesOncePerCustomer: Boolean
+    customerSelection: DiscountCustomerSelectionInput
+    context: DiscountContextInput
+    destination: DiscountShippingDestinationSelectionInput
+    minimumRequirement: DiscountMinimumRequirementInput
+    maximumShippingPrice: Money
+    combinesWith: JSON
+  }
+  type DiscountCodeFreeShippingCreatePayload { codeDiscountNode: DiscountCodeNode userErrors: [DiscountUserError!]! }
+
   input CustomerEmailMarketingConsentInput { marketingState: CustomerEmailMarketingState! marketingOptInLevel: CustomerMarketingOptInLevel consentUpdatedAt: DateTime }
   input CustomerEmailMarketingConsentUpdateInput { customerId: ID! emailMarketingConsent: CustomerEmailMarketingConsentInput! }
   type CustomerEmailMarketingConsentUpdateUserError { field: [String!] message: String! code: String }
@@ -248,6 +265,7 @@ export const ADMIN_SDL = /* GraphQL */ `
     webPixelCreate(webPixel: WebPixelInput!): WebPixelCreatePayload
     webPixelUpdate(id: ID!, webPixel: WebPixelInput!): WebPixelUpdatePayload
     discountCodeBasicCreate(basicCodeDiscount: DiscountCodeBasicInput!): DiscountCodeBasicCreatePayload
+    discountCodeFreeShippingCreate(freeShippingCodeDiscount: DiscountCodeFreeShippingInput!): DiscountCodeFreeShippingCreatePayload
     customerEmailMarketingConsentUpdate(input: CustomerEmailMarketingConsentUpdateInput!): CustomerEmailMarketingConsentUpdatePayload
   }
 `;

@@ -41,8 +41,10 @@ describe("offer terms and codes", () => {
     expect(minorToDecimal(500, "JPY")).toBe("500");
     expect(minorToDecimal(5, "KWD")).toBe("0.005");
     const input = discountCodeInput({ code: "LW-X", title: "t", offer: TEN, currency: "EUR", customerGid: "gid://shopify/Customer/1", startsAt: NOW, endsAt: NOW });
-    expect(input.customerGets.value).toEqual({ percentage: 0.1 });
-    expect(input).toMatchObject({ usageLimit: 1, appliesOncePerCustomer: true, context: { customers: { add: ["gid://shopify/Customer/1"] } } });
+    expect(input).toMatchObject({ usageLimit: 1, appliesOncePerCustomer: true, context: { customers: { add: ["gid://shopify/Customer/1"] } }, customerGets: { value: { percentage: 0.1 } } });
+    const shipping = discountCodeInput({ code: "LW-Y", title: "t", offer: { kind: "free-shipping", expiresInDays: null, minimumSubtotalMinor: 5_000 }, currency: "EUR", customerGid: "gid://shopify/Customer/1", startsAt: NOW, endsAt: NOW });
+    expect(shipping).toMatchObject({ destination: { all: true }, usageLimit: 1, minimumRequirement: { subtotal: { greaterThanOrEqualToSubtotal: "50.00" } } });
+    expect(shipping).not.toHaveProperty("customerGets");
   });
 });
 
@@ -61,6 +63,16 @@ describe("ensureOffer", () => {
     const again = await ensureOffer(SHOP, target, TEN, { admin, now: NOW });
     expect(again.code).toBe(offer.code);
     expect(fake.mutations("discountCodeBasicCreate").length - before).toBe(1);
+  });
+
+  it("makes free-shipping codes through their own mutation", async () => {
+    const before = fake.mutations("discountCodeFreeShippingCreate").length;
+    const offer = await ensureOffer(SHOP, target, { kind: "free-shipping", expiresInDays: 5, minimumSubtotalMinor: null }, { admin: adminFor(fake, SHOP), now: NOW });
+    expect(offer).toMatchObject({ status: "created", kind: "free-shipping", value: 0 });
+    const sent = fake.mutations("discountCodeFreeShippingCreate").slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.variables.freeShippingCodeDiscount).toMatchObject({ code: offer.code, destination: { all: true }, usageLimit: 1, endsAt: "2026-12-02T10:00:00.000Z" });
+    await expect(ensureOffer(SHOP, { ...target, step: 2 }, { kind: "free-shipping", expiresInDays: null, minimumSubtotalMinor: null }, { admin: adminFor(fake, SHOP), policy: { ...DEFAULT_INCENTIVE_POLICY, allowFreeShipping: false } })).rejects.toThrow(/does not allow free-shipping/);
   });
 
   it("recovers a crash between Shopify's answer and our record (the same code, not a second one)", async () => {
