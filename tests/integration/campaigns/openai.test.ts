@@ -7,8 +7,9 @@ import { createCampaign, generateDrafts, getCampaign, previewEmails, regenerateD
 import { LruDraftCache } from "~/core/content/cache";
 import { OpenAIContentProvider } from "~/core/content/openai/provider.server";
 import { openaiClient } from "~/core/llm/openai.server";
-import { startFakeOpenAI, type FakeChatRequest, type FakeOpenAI } from "../../fakes/openai";
+import { startFakeOpenAI, type FakeOpenAI } from "../../fakes/openai";
 import { NOW, seedShop } from "./fixtures";
+import { goodAnswer } from "./model-answers";
 
 const MODEL = "gpt-4o-mini";
 const SMALL = "llm-small.myshopify.com";
@@ -23,32 +24,6 @@ const provider = () =>
     cache: new LruDraftCache(100),
     appOrigin: process.env.SHOPIFY_APP_URL,
   });
-
-function data(req: FakeChatRequest, name: string): unknown {
-  const m = req.prompt.match(new RegExp(`<data name="${name}">(.*?)</data>`));
-  return m ? JSON.parse(m[1]!) : undefined;
-}
-
-/** A well-behaved model: the listed products and links, the offer when there is one, nothing invented. */
-function goodAnswer(req: FakeChatRequest) {
-  const products = data(req, "products") as Array<{ id: string; title: string }>;
-  const links = data(req, "links") as string[];
-  const offer = req.messages[0]!.content.match(/This email carries one offer: ([^,.]+)/)?.[1];
-  return {
-    json: {
-      subjectVariants: ["A note from the shop", "Something for you", "Take another look"],
-      previewText: "A short note about what you might like.",
-      headline: "Something for you",
-      bodyBlocks: [
-        { type: "greeting" },
-        { type: "paragraph", text: "We picked a few things for you." },
-        ...(products[0] ? [{ type: "product", productId: products[0].id }] : [{ type: "products", source: "popular" }]),
-        ...(offer ? [{ type: "paragraph", text: `Here is ${offer}.` }, { type: "offer" }] : []),
-      ],
-      callToAction: { label: "Take a look", url: links[0] },
-    },
-  };
-}
 
 beforeAll(async () => {
   fake = await startFakeOpenAI();
