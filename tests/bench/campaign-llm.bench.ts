@@ -52,7 +52,7 @@ try {
     const { id } = await createCampaign(shopId, { objective: "win-back", offer: { kind: "percentage", percent: 10, expiresInDays: 7 } }, { queue: null, now: NOW });
     fake.clear();
     const provider = new OpenAIContentProvider({
-      client: openaiClient({ provider: "openai", apiKey: fake.apiKey, baseURL: fake.baseURL, model: MODEL }, { maxRetries: 0 }),
+      client: openaiClient({ provider: "openai", apiKey: fake.apiKey, baseURL: fake.baseURL, model: MODEL }), // the SDK's own retries, as in the app
       model: MODEL,
       cache: new LruDraftCache(100),
       appOrigin: process.env.SHOPIFY_APP_URL,
