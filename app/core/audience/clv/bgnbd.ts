@@ -81,6 +81,8 @@ export function bgnbdLogLikelihood(p: BgnbdParams, customers: Iterable<Rfm>): nu
 export interface BgnbdFitOptions {
   minCustomers?: number;
   minRepeatBuyers?: number;
+  /** Likelihood evaluations allowed over all restarts (the fit runs on the caller's thread). */
+  maxEvaluations?: number;
 }
 
 /** Maximum-likelihood fit; "insufficient-data" below the thresholds above. */
@@ -108,7 +110,7 @@ export function fitBgnbd(customers: readonly Rfm[], options: BgnbdFitOptions = {
   // start is on the data's time scale whether T is in days or weeks.
   const meanT = customers.reduce((s, c) => s + c.T, 0) / n;
   const start = [0, Math.log(Math.max(meanT, 1e-3)), 0, 0];
-  const result = minimize(negLl, start, { lower: Math.log(LOWER), upper: Math.log(UPPER), step: 1 });
+  const result = minimize(negLl, start, { lower: Math.log(LOWER), upper: Math.log(UPPER), step: 1, maxEvaluations: options.maxEvaluations });
   const params = toParams(result.x);
   const atBound = result.x.some((v) => Math.abs(v - Math.log(LOWER)) < 1e-6 || Math.abs(v - Math.log(UPPER)) < 1e-6);
   return { status: "ok", params, logLikelihood: -result.value, customers: n, repeatBuyers, converged: result.converged, atBound, evaluations: result.evaluations };

@@ -47,7 +47,7 @@ export function gammaGammaLogLikelihood(params: GammaGammaParams, customers: Ite
 }
 
 /** Maximum likelihood on the customers with x > 0 and m_x > 0 (the others carry no spend information). */
-export function fitGammaGamma(customers: readonly Spend[], options: { minCustomers?: number } = {}): GammaGammaFit {
+export function fitGammaGamma(customers: readonly Spend[], options: { minCustomers?: number; /** as in fitBgnbd */ maxEvaluations?: number } = {}): GammaGammaFit {
   const used = customers.filter((c) => c.x > 0 && c.mx > 0);
   const min = options.minCustomers ?? GAMMA_GAMMA_MIN_CUSTOMERS;
   if (used.length < min) return { status: "insufficient-data", reason: `${used.length} repeat buyers with spend; Gamma-Gamma needs at least ${min}`, customers: used.length };
@@ -55,7 +55,7 @@ export function fitGammaGamma(customers: readonly Spend[], options: { minCustome
   const negLl = (v: number[]) => -gammaGammaLogLikelihood(toParams(v), used);
   // Start at p = 1, q = 2, γ = mean m_x: the population mean pγ/(q−1) then equals the observed one.
   const meanSpend = used.reduce((s, c) => s + c.mx, 0) / used.length;
-  const result = minimize(negLl, [0, Math.log(2), Math.log(meanSpend)], { lower: Math.log(LOWER), upper: Math.log(UPPER), step: 1 });
+  const result = minimize(negLl, [0, Math.log(2), Math.log(meanSpend)], { lower: Math.log(LOWER), upper: Math.log(UPPER), step: 1, maxEvaluations: options.maxEvaluations });
   const atBound = result.x.some((v) => Math.abs(v - Math.log(LOWER)) < 1e-6 || Math.abs(v - Math.log(UPPER)) < 1e-6);
   return { status: "ok", params: toParams(result.x), logLikelihood: -result.value, customers: used.length, converged: result.converged, atBound, evaluations: result.evaluations };
 }

@@ -26,7 +26,8 @@ export interface MinimizeResult {
 }
 
 export function minimize(f: (x: number[]) => number, start: number[], options: MinimizeOptions): MinimizeResult {
-  const { restarts = 8, ftol = 1e-13, xtol = 1e-9, maxEvaluations = 20_000 } = options;
+  const { restarts = 8, ftol = 1e-13, xtol = 1e-9 } = options;
+  const maxEvaluations = options.maxEvaluations ?? 20_000;
   const clamp = (x: number[]) => x.map((v) => Math.min(options.upper, Math.max(options.lower, v)));
   const g = (x: number[]) => {
     const v = f(x);

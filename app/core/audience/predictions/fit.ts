@@ -39,6 +39,16 @@ export interface ShopFit {
 
 const RETRY = "Segments use the profile rules meanwhile; the model is tried again with the nightly refresh.";
 
+/**
+ * The fit runs on the worker's thread, which in the embedded deployment is the
+ * web process's: bound it. Shop-like data converges in a few hundred to a couple
+ * of thousand evaluations; data without heterogeneity (every customer alike)
+ * drives the parameters towards their bounds and took ~10,000 evaluations (23 s
+ * on the 2,000-customer sample). Past the budget the best point so far is used
+ * and the fit is recorded as not converged.
+ */
+export const SHOP_FIT_MAX_EVALUATIONS = 4_000;
+
 export function fitShop(input: FitInput, now: Date): ShopFit {
   const stats = { ...input.stats };
   const eligibility = purchaseModelEligibility(stats, now.getTime());
@@ -59,7 +69,7 @@ function fitPurchases(input: FitInput, stats: HistoryStats): ModelOutcome<Stored
   });
   try {
     // Eligibility was checked on every customer; the sample (a subset on large shops) is fitted as it is.
-    const fit = fitBgnbd(input.sample, { minCustomers: 1, minRepeatBuyers: 1 });
+    const fit = fitBgnbd(input.sample, { minCustomers: 1, minRepeatBuyers: 1, maxEvaluations: SHOP_FIT_MAX_EVALUATIONS });
     if (fit.status !== "ok") return { status: "insufficient-data", reason: fit.reason, customers };
     const { params, logLikelihood } = fit;
     if (![params.r, params.alpha, params.a, params.b, logLikelihood].every(Number.isFinite)) return failed(`non-finite fit ${JSON.stringify({ ...params, logLikelihood })}`);
@@ -101,7 +111,7 @@ function fitSpend(input: FitInput, stats: HistoryStats): ModelOutcome<StoredGamm
   try {
     const fit = fitGammaGamma(
       used.map((c) => ({ x: c.x, mx: c.mx / scale })),
-      { minCustomers: MIN_SPEND_CUSTOMERS },
+      { minCustomers: MIN_SPEND_CUSTOMERS, maxEvaluations: SHOP_FIT_MAX_EVALUATIONS },
     );
     if (fit.status !== "ok") return { status: "insufficient-data", reason: fit.reason, customers };
     const params = { p: fit.params.p, q: fit.params.q, gamma: fit.params.gamma * scale };
