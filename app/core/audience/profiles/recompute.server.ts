@@ -91,7 +91,7 @@ export async function recomputeShop(shopId: string, options: RecomputeOptions = 
     await yieldToEventLoop();
     profilesWritten += await writeProfiles(db, shopId, page.map((c) => c.id), now);
   }
-  await clearErased(db, shopId);
+  await clearErased(db, shopId, now);
 
   const tp = performance.now();
   // Predictions: a refit when due (no fit, a week old, or enough new orders), else a rescore at `now`.
@@ -161,10 +161,13 @@ export async function updateCustomer(shopId: string, customerId: string, options
     const memberships = await db.segmentMembership.findMany({ where: { shopId, customerId, segmentId: { in: [...stored.segments.values()] } }, select: { segmentId: true } });
     await db.$transaction(async (tx) => {
       await tx.segmentMembership.deleteMany({ where: { shopId, customerId, segmentId: { in: [...stored.segments.values()] } } });
+      // Leaving is history too: without it a segment's past sizes (its trend) would read low.
+      if (memberships.length > 0) await tx.segmentTransition.createMany({ data: memberships.map((m) => ({ shopId, segmentId: m.segmentId, customerId, kind: "left", at: now })) });
       for (const m of memberships) await tx.segment.update({ where: { id: m.segmentId }, data: { size: { decrement: 1 } } });
       await tx.customerProfile.deleteMany({ where: { shopId, customerId } });
     });
-    return { entered: [], left: [] };
+    const keyOf = new Map([...stored.segments].map(([key, id]) => [id, key]));
+    return { entered: [], left: memberships.map((m) => keyOf.get(m.segmentId)!).filter(Boolean) };
   }
   const page = await db.customerProfile.findMany({ where: { shopId, customerId }, select: scoringSelect });
   const changes = await scoreAndSegment(db, shopId, page, stored.segments, stored.rfm, stored.thresholds, now, { adjustSizes: true });
@@ -393,9 +396,15 @@ function yieldToEventLoop(): Promise<void> {
 type RfmScoresOrNull = { recencyScore: number | null; frequencyScore: number | null; monetaryScore: number | null };
 
 /** Erased customers (customers/delete) leave every built-in segment and lose their profile. */
-async function clearErased(db: Database, shopId: string): Promise<void> {
+async function clearErased(db: Database, shopId: string, now: Date): Promise<void> {
   const erased = { shopId, customer: { deletedAt: { not: null } } };
-  await db.segmentMembership.deleteMany({ where: { ...erased, segment: { kind: "builtin" } } });
+  const where = { ...erased, segment: { kind: "builtin" } };
+  // Few rows (customers deleted since the last run): their "left" transitions keep trends right.
+  const leaving = await db.segmentMembership.findMany({ where, select: { segmentId: true, customerId: true } });
+  await db.$transaction(async (tx) => {
+    if (leaving.length > 0) await tx.segmentTransition.createMany({ data: leaving.map((m) => ({ shopId, segmentId: m.segmentId, customerId: m.customerId, kind: "left", at: now })) });
+    await tx.segmentMembership.deleteMany({ where });
+  });
   await db.customerProfile.deleteMany({ where: erased });
 }
 
