@@ -2,16 +2,8 @@
 // each can be checked against the catalog facts and the offer.
 import { currencyExponent, toMinorUnits } from "../ingest/money";
 
-/** "$19.99", "€5.00", "¥1,999": the form every generator uses. */
-export function formatMoney(minor: number, currency: string): string {
-  const exponent = currencyExponent(currency);
-  const major = minor / 10 ** exponent;
-  try {
-    return new Intl.NumberFormat("en-US", { style: "currency", currency, minimumFractionDigits: exponent, maximumFractionDigits: exponent }).format(major);
-  } catch {
-    return `${major.toFixed(exponent)} ${currency}`;
-  }
-}
+/** "$19.99", "€5.00", "¥1,999": the form every generator uses (one formatter per currency, in ingest/money.ts). */
+export { formatMoney } from "../ingest/money";
 
 export interface MoneyMention {
   text: string;

@@ -57,14 +57,11 @@ export async function ensureOffer(shopId: string, target: OfferTarget, offer: Of
   const db = options.db ?? prisma;
   const now = options.now ?? new Date();
   const problems = offerProblems(offer, options.policy);
-  if (offer.kind === "fixed-amount") {
-    const shop = await db.shop.findUnique({ where: { id: shopId }, select: { currency: true } });
-    if (shop && shop.currency !== offer.currency) problems.push(`the offer is in ${offer.currency}, the shop sells in ${shop.currency}`);
-  }
+  const shop = await db.shop.findUnique({ where: { id: shopId }, select: { currency: true } });
+  if (offer.kind === "fixed-amount" && shop && shop.currency !== offer.currency) problems.push(`the offer is in ${offer.currency}, the shop sells in ${shop.currency}`);
   if (problems.length > 0) throw new OfferError(`offer refused: ${problems.join("; ")}`);
   const customer = await db.customer.findFirst({ where: { id: target.customerId, shopId, deletedAt: null }, select: { shopifyId: true } });
   if (!customer) throw new OfferError("offer refused: no such customer in this shop");
-  const shop = await db.shop.findUnique({ where: { id: shopId }, select: { currency: true } });
 
   let row = await findOffer(db, target);
   if (row?.status === "created") return row;

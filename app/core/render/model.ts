@@ -140,20 +140,9 @@ export function shownProduct(p: RenderProduct | undefined, currency: string): Sh
   return { id: String(p.id), title, price, compareAt, url: safeHttpUrl(p.url), imageUrl: safeHttpUrl(p.imageUrl) };
 }
 
-// formatMoney builds an Intl formatter per call (tens of microseconds): prices
-// repeat across recipients, so their text is remembered (bounded).
-const prices = new Map<string, string>();
-const PRICE_CACHE_MAX = 20_000;
-
+// formatMoney keeps one Intl formatter per currency, so a price costs a format call, not a formatter.
 function priceText(minor: number, currency: string): string {
-  const key = `${currency}:${minor}`;
-  let text = prices.get(key);
-  if (text === undefined) {
-    if (prices.size >= PRICE_CACHE_MAX) prices.clear();
-    text = formatMoney(minor, currency);
-    prices.set(key, text);
-  }
-  return text;
+  return formatMoney(minor, currency);
 }
 
 // Same shape as the content validator's URL finder: http(s) and bare www. links.
