@@ -20,6 +20,7 @@ const extraArgs = process.argv.slice(2);
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const skippedSuites = [];
+const failedTests = [];
 let failedSuites = 0;
 
 function runSuite(name, args, env = {}) {
@@ -37,6 +38,18 @@ function runSuite(name, args, env = {}) {
     totals.failed += json.numFailedTests ?? 0;
     totals.skipped += (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
     counted = (json.numTotalTests ?? 0) > 0;
+    // Named again at the very end, so the last lines of a long log say what failed.
+    for (const file of json.testResults ?? []) {
+      const rel = path.relative(root, file.name ?? "");
+      for (const test of file.assertionResults ?? []) {
+        if (test.status !== "failed") continue;
+        const why = String(test.failureMessages?.[0] ?? "").split("\n")[0].slice(0, 300);
+        failedTests.push(`FAILED [${name}] ${rel} > ${test.fullName}: ${why}`);
+      }
+      if ((file.assertionResults ?? []).length === 0 && file.status === "failed") {
+        failedTests.push(`FAILED [${name}] ${rel}: ${String(file.message ?? "").split("\n")[0].slice(0, 300)}`);
+      }
+    }
     fs.rmSync(report, { force: true });
   }
   if (result.status !== 0 || !counted) {
@@ -82,6 +95,7 @@ if (fs.existsSync(path.join(root, "vitest.e2e.config.ts"))) {
 }
 
 console.log("");
+for (const line of failedTests) console.log(line);
 for (const line of skippedSuites) console.log(line);
 if (ci && skippedSuites.length > 0) {
   console.log("CI=true: skipped suites count as failures");
