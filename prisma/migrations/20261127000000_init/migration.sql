@@ -400,6 +400,10 @@ CREATE TABLE "ShopSettings" (
     "senderEmail" TEXT,
     "postalAddress" TEXT,
     "incentivePolicy" JSONB,
+    "delivery" JSONB,
+    "sendgridApiKey" TEXT,
+    "sendgridWebhookKey" TEXT,
+    "webhookToken" TEXT,
     "updatedAt" DATETIME NOT NULL,
     CONSTRAINT "ShopSettings_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
@@ -417,6 +421,9 @@ CREATE TABLE "Campaign" (
     "plan" JSONB NOT NULL,
     "version" INTEGER NOT NULL DEFAULT 1,
     "enabled" BOOLEAN NOT NULL DEFAULT false,
+    "enabledAt" DATETIME,
+    "startsAt" DATETIME,
+    "launchedAt" DATETIME,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL,
     CONSTRAINT "Campaign_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
@@ -479,6 +486,87 @@ CREATE TABLE "Suppression" (
     "source" TEXT,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT "Suppression_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "Enrollment" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shopId" TEXT NOT NULL,
+    "campaignId" TEXT NOT NULL,
+    "customerId" TEXT,
+    "triggerKey" TEXT NOT NULL,
+    "triggeredAt" DATETIME NOT NULL,
+    "status" TEXT NOT NULL DEFAULT 'active',
+    "exitReason" TEXT,
+    "context" JSONB,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "Enrollment_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "Message" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shopId" TEXT NOT NULL,
+    "campaignId" TEXT NOT NULL,
+    "enrollmentId" TEXT,
+    "customerId" TEXT,
+    "flowType" TEXT NOT NULL,
+    "step" INTEGER NOT NULL,
+    "variant" TEXT,
+    "priority" INTEGER NOT NULL DEFAULT 0,
+    "key" TEXT NOT NULL,
+    "email" TEXT,
+    "status" TEXT NOT NULL DEFAULT 'scheduled',
+    "skipReason" TEXT,
+    "scheduledFor" DATETIME NOT NULL,
+    "queuedAt" DATETIME,
+    "sentAt" DATETIME,
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "batchId" TEXT,
+    "sgMessageId" TEXT,
+    "templateId" TEXT,
+    "values" BLOB,
+    "error" TEXT,
+    "test" BOOLEAN NOT NULL DEFAULT false,
+    "deliveredAt" DATETIME,
+    "openedAt" DATETIME,
+    "machineOpenedAt" DATETIME,
+    "clickedAt" DATETIME,
+    "bouncedAt" DATETIME,
+    "droppedAt" DATETIME,
+    "spamReportedAt" DATETIME,
+    "unsubscribedAt" DATETIME,
+    "opens" INTEGER NOT NULL DEFAULT 0,
+    "clicks" INTEGER NOT NULL DEFAULT 0,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "Message_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "Message_enrollmentId_fkey" FOREIGN KEY ("enrollmentId") REFERENCES "Enrollment" ("id") ON DELETE SET NULL ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "MessageTemplate" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shopId" TEXT NOT NULL,
+    "template" BLOB NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "MessageTemplate_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "EmailEvent" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shopId" TEXT NOT NULL,
+    "messageId" TEXT,
+    "sgEventId" TEXT NOT NULL,
+    "type" TEXT NOT NULL,
+    "machineOpen" BOOLEAN NOT NULL DEFAULT false,
+    "occurredAt" DATETIME NOT NULL,
+    "url" TEXT,
+    "reason" TEXT,
+    "receivedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "EmailEvent_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateIndex
@@ -611,6 +699,9 @@ CREATE INDEX "SegmentTransition_shopId_customerId_at_idx" ON "SegmentTransition"
 CREATE INDEX "ModelFit_shopId_kind_fittedAt_idx" ON "ModelFit"("shopId", "kind", "fittedAt");
 
 -- CreateIndex
+CREATE UNIQUE INDEX "ShopSettings_webhookToken_key" ON "ShopSettings"("webhookToken");
+
+-- CreateIndex
 CREATE INDEX "Campaign_shopId_kind_idx" ON "Campaign"("shopId", "kind");
 
 -- CreateIndex
@@ -633,4 +724,37 @@ CREATE UNIQUE INDEX "Offer_shopId_code_key" ON "Offer"("shopId", "code");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Suppression_shopId_emailHash_key" ON "Suppression"("shopId", "emailHash");
+
+-- CreateIndex
+CREATE INDEX "Enrollment_shopId_customerId_status_idx" ON "Enrollment"("shopId", "customerId", "status");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Enrollment_campaignId_triggerKey_key" ON "Enrollment"("campaignId", "triggerKey");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Message_key_key" ON "Message"("key");
+
+-- CreateIndex
+CREATE INDEX "Message_shopId_status_scheduledFor_idx" ON "Message"("shopId", "status", "scheduledFor");
+
+-- CreateIndex
+CREATE INDEX "Message_shopId_customerId_sentAt_idx" ON "Message"("shopId", "customerId", "sentAt");
+
+-- CreateIndex
+CREATE INDEX "Message_campaignId_status_idx" ON "Message"("campaignId", "status");
+
+-- CreateIndex
+CREATE INDEX "Message_sgMessageId_idx" ON "Message"("sgMessageId");
+
+-- CreateIndex
+CREATE INDEX "MessageTemplate_shopId_idx" ON "MessageTemplate"("shopId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "EmailEvent_sgEventId_key" ON "EmailEvent"("sgEventId");
+
+-- CreateIndex
+CREATE INDEX "EmailEvent_messageId_idx" ON "EmailEvent"("messageId");
+
+-- CreateIndex
+CREATE INDEX "EmailEvent_shopId_type_occurredAt_idx" ON "EmailEvent"("shopId", "type", "occurredAt");
 

@@ -418,6 +418,10 @@ CREATE TABLE "ShopSettings" (
     "senderEmail" TEXT,
     "postalAddress" TEXT,
     "incentivePolicy" JSONB,
+    "delivery" JSONB,
+    "sendgridApiKey" TEXT,
+    "sendgridWebhookKey" TEXT,
+    "webhookToken" TEXT,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
     CONSTRAINT "ShopSettings_pkey" PRIMARY KEY ("shopId")
@@ -436,6 +440,9 @@ CREATE TABLE "Campaign" (
     "plan" JSONB NOT NULL,
     "version" INTEGER NOT NULL DEFAULT 1,
     "enabled" BOOLEAN NOT NULL DEFAULT false,
+    "enabledAt" TIMESTAMP(3),
+    "startsAt" TIMESTAMP(3),
+    "launchedAt" TIMESTAMP(3),
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
@@ -501,6 +508,90 @@ CREATE TABLE "Suppression" (
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "Suppression_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "Enrollment" (
+    "id" TEXT NOT NULL,
+    "shopId" TEXT NOT NULL,
+    "campaignId" TEXT NOT NULL,
+    "customerId" TEXT,
+    "triggerKey" TEXT NOT NULL,
+    "triggeredAt" TIMESTAMP(3) NOT NULL,
+    "status" TEXT NOT NULL DEFAULT 'active',
+    "exitReason" TEXT,
+    "context" JSONB,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "Enrollment_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "Message" (
+    "id" TEXT NOT NULL,
+    "shopId" TEXT NOT NULL,
+    "campaignId" TEXT NOT NULL,
+    "enrollmentId" TEXT,
+    "customerId" TEXT,
+    "flowType" TEXT NOT NULL,
+    "step" INTEGER NOT NULL,
+    "variant" TEXT,
+    "priority" INTEGER NOT NULL DEFAULT 0,
+    "key" TEXT NOT NULL,
+    "email" TEXT,
+    "status" TEXT NOT NULL DEFAULT 'scheduled',
+    "skipReason" TEXT,
+    "scheduledFor" TIMESTAMP(3) NOT NULL,
+    "queuedAt" TIMESTAMP(3),
+    "sentAt" TIMESTAMP(3),
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "batchId" TEXT,
+    "sgMessageId" TEXT,
+    "templateId" TEXT,
+    "values" BYTEA,
+    "error" TEXT,
+    "test" BOOLEAN NOT NULL DEFAULT false,
+    "deliveredAt" TIMESTAMP(3),
+    "openedAt" TIMESTAMP(3),
+    "machineOpenedAt" TIMESTAMP(3),
+    "clickedAt" TIMESTAMP(3),
+    "bouncedAt" TIMESTAMP(3),
+    "droppedAt" TIMESTAMP(3),
+    "spamReportedAt" TIMESTAMP(3),
+    "unsubscribedAt" TIMESTAMP(3),
+    "opens" INTEGER NOT NULL DEFAULT 0,
+    "clicks" INTEGER NOT NULL DEFAULT 0,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "Message_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "MessageTemplate" (
+    "id" TEXT NOT NULL,
+    "shopId" TEXT NOT NULL,
+    "template" BYTEA NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "MessageTemplate_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "EmailEvent" (
+    "id" TEXT NOT NULL,
+    "shopId" TEXT NOT NULL,
+    "messageId" TEXT,
+    "sgEventId" TEXT NOT NULL,
+    "type" TEXT NOT NULL,
+    "machineOpen" BOOLEAN NOT NULL DEFAULT false,
+    "occurredAt" TIMESTAMP(3) NOT NULL,
+    "url" TEXT,
+    "reason" TEXT,
+    "receivedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "EmailEvent_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateIndex
@@ -633,6 +724,9 @@ CREATE INDEX "SegmentTransition_shopId_customerId_at_idx" ON "SegmentTransition"
 CREATE INDEX "ModelFit_shopId_kind_fittedAt_idx" ON "ModelFit"("shopId", "kind", "fittedAt");
 
 -- CreateIndex
+CREATE UNIQUE INDEX "ShopSettings_webhookToken_key" ON "ShopSettings"("webhookToken");
+
+-- CreateIndex
 CREATE INDEX "Campaign_shopId_kind_idx" ON "Campaign"("shopId", "kind");
 
 -- CreateIndex
@@ -655,6 +749,39 @@ CREATE UNIQUE INDEX "Offer_shopId_code_key" ON "Offer"("shopId", "code");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Suppression_shopId_emailHash_key" ON "Suppression"("shopId", "emailHash");
+
+-- CreateIndex
+CREATE INDEX "Enrollment_shopId_customerId_status_idx" ON "Enrollment"("shopId", "customerId", "status");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Enrollment_campaignId_triggerKey_key" ON "Enrollment"("campaignId", "triggerKey");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Message_key_key" ON "Message"("key");
+
+-- CreateIndex
+CREATE INDEX "Message_shopId_status_scheduledFor_idx" ON "Message"("shopId", "status", "scheduledFor");
+
+-- CreateIndex
+CREATE INDEX "Message_shopId_customerId_sentAt_idx" ON "Message"("shopId", "customerId", "sentAt");
+
+-- CreateIndex
+CREATE INDEX "Message_campaignId_status_idx" ON "Message"("campaignId", "status");
+
+-- CreateIndex
+CREATE INDEX "Message_sgMessageId_idx" ON "Message"("sgMessageId");
+
+-- CreateIndex
+CREATE INDEX "MessageTemplate_shopId_idx" ON "MessageTemplate"("shopId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "EmailEvent_sgEventId_key" ON "EmailEvent"("sgEventId");
+
+-- CreateIndex
+CREATE INDEX "EmailEvent_messageId_idx" ON "EmailEvent"("messageId");
+
+-- CreateIndex
+CREATE INDEX "EmailEvent_shopId_type_occurredAt_idx" ON "EmailEvent"("shopId", "type", "occurredAt");
 
 -- AddForeignKey
 ALTER TABLE "Customer" ADD CONSTRAINT "Customer_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
@@ -760,4 +887,19 @@ ALTER TABLE "Offer" ADD CONSTRAINT "Offer_shopId_fkey" FOREIGN KEY ("shopId") RE
 
 -- AddForeignKey
 ALTER TABLE "Suppression" ADD CONSTRAINT "Suppression_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Enrollment" ADD CONSTRAINT "Enrollment_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Message" ADD CONSTRAINT "Message_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Message" ADD CONSTRAINT "Message_enrollmentId_fkey" FOREIGN KEY ("enrollmentId") REFERENCES "Enrollment"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "MessageTemplate" ADD CONSTRAINT "MessageTemplate_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "EmailEvent" ADD CONSTRAINT "EmailEvent_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
