@@ -44,6 +44,15 @@ export const envSchema = z
     OPENAI_BASE_URL: z.string().url().optional(),
     OPENAI_MODEL: z.string().min(1).default("gpt-4o-mini"),
     LOOPWISE_LLM: z.enum(["auto", "offline", "openai"]).default("auto"),
+    // Jobs: the embedded database queue (default) or BullMQ on Redis.
+    LOOPWISE_QUEUE: z.enum(["embedded", "bullmq"]).default("embedded"),
+    REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
+    // SendGrid: a shop's own key (settings) wins; else this app-wide key; with neither, mail goes
+    // to SENDGRID_API_URL (the local fake in the demo and tests; refused in production).
+    SENDGRID_API_KEY: z.string().optional(),
+    SENDGRID_API_URL: z.string().url().optional(),
+    // The app-wide event-webhook verification key (SendGrid's base64 DER public key).
+    SENDGRID_WEBHOOK_PUBLIC_KEY: z.string().optional(),
   })
   .superRefine((e, ctx) => {
     if (e.NODE_ENV === "production" && e.LOOPWISE_DEMO) {
