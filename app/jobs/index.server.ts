@@ -5,6 +5,7 @@ import { BACKFILL_JOB, backfillJobHandler } from "../core/backfill/backfill.serv
 import { PROFILES_JOB, profilesJobHandler } from "../core/audience/profiles/job.server";
 import { CAMPAIGN_DRAFTS_JOB, campaignDraftsHandler } from "../core/campaigns/generate.server";
 import { CONSENT_WRITEBACK_JOB, consentWritebackHandler } from "../core/delivery/consent.server";
+import { registerDeliveryJobs } from "../core/delivery/jobs.server";
 import { ensureSchedules, MAINTENANCE_JOB, maintenanceJobHandler } from "./maintenance.server";
 import { embeddedQueue } from "./queue.server";
 
@@ -15,6 +16,7 @@ queue.register(PROFILES_JOB, profilesJobHandler(queue));
 queue.register(MAINTENANCE_JOB, maintenanceJobHandler(prisma, queue));
 queue.register(CAMPAIGN_DRAFTS_JOB, campaignDraftsHandler());
 queue.register(CONSENT_WRITEBACK_JOB, consentWritebackHandler());
+registerDeliveryJobs(queue);
 // Every worker, when it starts: the nightly maintenance and each installed shop's
 // nightly recompute are queued (idempotent, so several workers starting agree).
 queue.onStart(() => ensureSchedules(prisma, queue, new Date()));

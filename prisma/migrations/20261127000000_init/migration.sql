@@ -333,6 +333,11 @@ CREATE TABLE "CustomerProfile" (
     "nextOrderAt" DATETIME,
     "predictedClv12m" INTEGER,
     "lifecycleStage" TEXT,
+    "emailsDelivered" INTEGER NOT NULL DEFAULT 0,
+    "emailOpens" INTEGER NOT NULL DEFAULT 0,
+    "emailClicks" INTEGER NOT NULL DEFAULT 0,
+    "lastEmailOpenAt" DATETIME,
+    "lastEmailClickAt" DATETIME,
     "computedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT "CustomerProfile_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
     CONSTRAINT "CustomerProfile_customerId_fkey" FOREIGN KEY ("customerId") REFERENCES "Customer" ("id") ON DELETE CASCADE ON UPDATE CASCADE

@@ -350,6 +350,11 @@ CREATE TABLE "CustomerProfile" (
     "nextOrderAt" TIMESTAMP(3),
     "predictedClv12m" INTEGER,
     "lifecycleStage" TEXT,
+    "emailsDelivered" INTEGER NOT NULL DEFAULT 0,
+    "emailOpens" INTEGER NOT NULL DEFAULT 0,
+    "emailClicks" INTEGER NOT NULL DEFAULT 0,
+    "lastEmailOpenAt" TIMESTAMP(3),
+    "lastEmailClickAt" TIMESTAMP(3),
     "computedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "CustomerProfile_pkey" PRIMARY KEY ("id")

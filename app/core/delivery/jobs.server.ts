@@ -1,0 +1,9 @@
+// Delivery's job types, registered on the process's queue in one place
+// (app/jobs/index.server.ts calls this). See docs/decisions/011-delivery.md.
+import type { embeddedQueue } from "../../jobs/queue.server";
+
+type Registry = Pick<ReturnType<typeof embeddedQueue>, "register" | "enqueue">;
+
+export function registerDeliveryJobs(queue: Registry): void {
+  void queue;
+}
