@@ -9,6 +9,7 @@
 //   markUninstalled(db, shopId, at?)                        → { sessions }    app/uninstalled (the caller cancels the queue)
 //   updateScopes(db, shopId, scopes)                        → void            app/scopes_update
 //   browserEmailHash(shopId, email)                         → BrowserIdentity.emailHash, as the pixel writes it
+import { Prisma } from "@prisma/client";
 import { env } from "../../env.server";
 import { emailHash as pixelEmailHash } from "../pixel/identity";
 import type { Db, Tx } from "./store.server";
@@ -84,6 +85,8 @@ async function eraseBrowsing(tx: Tx, shopId: string, customerIds: string[], emai
 
 export interface RedactCounts {
   customers: number;
+  /** Messages whose address and merged values were erased. */
+  messages: number;
   orders: number;
   checkouts: number;
   browserIdentities: number;
@@ -148,7 +151,9 @@ export async function redactCustomer(db: Db, shopId: string, rec: CustomerRedact
       ...(rec.customerShopifyId ? [{ shopifyCustomerId: rec.customerShopifyId }] : []),
       ...byEmail,
     ];
+    const checkoutRows = checkoutOr.length > 0 ? await tx.checkout.findMany({ where: { shopId, OR: checkoutOr }, select: { token: true } }) : [];
     const checkouts = checkoutOr.length > 0 ? await tx.checkout.updateMany({ where: { shopId, OR: checkoutOr }, data: { email: null, redactedAt: now } }) : { count: 0 };
+    const messages = await eraseMail(tx, shopId, ids, emails, checkoutRows.map((c) => `checkout:${c.token}`));
     const identities = await eraseBrowsing(tx, shopId, ids, rec.email ? [rec.email] : []);
     const needles = [
       ...emails,
@@ -158,8 +163,35 @@ export async function redactCustomer(db: Db, shopId: string, rec: CustomerRedact
       ...(rec.customerShopifyId ? [`gid://shopify/Customer/${rec.customerShopifyId}`] : []),
     ];
     const jobs = await deleteJobsMentioning(tx, shopId, needles);
-    return { customers: customers.count, orders: orders.count, checkouts: checkouts.count, browserIdentities: identities, jobs };
+    return { customers: customers.count, orders: orders.count, checkouts: checkouts.count, browserIdentities: identities, jobs, messages };
   });
+}
+
+/**
+ * Their emails: the address and merged values (name, products) leave every
+ * message; what had not gone yet never will; their enrollments (a guest's is
+ * found by its checkout) end and lose their context. Counts stay for the stats.
+ */
+async function eraseMail(tx: Tx, shopId: string, customerIds: string[], emails: string[], checkoutKeys: string[]): Promise<number> {
+  const enrollmentOr = [
+    ...(customerIds.length > 0 ? [{ customerId: { in: customerIds } }] : []),
+    ...(checkoutKeys.length > 0 ? [{ triggerKey: { in: checkoutKeys } }] : []),
+  ];
+  const enrollments = enrollmentOr.length > 0 ? await tx.enrollment.findMany({ where: { shopId, OR: enrollmentOr }, select: { id: true } }) : [];
+  const enrollmentIds = enrollments.map((e) => e.id);
+  const messageOr = [
+    ...(customerIds.length > 0 ? [{ customerId: { in: customerIds } }] : []),
+    ...(emails.length > 0 ? [{ email: { in: emails } }] : []),
+    ...(enrollmentIds.length > 0 ? [{ enrollmentId: { in: enrollmentIds } }] : []),
+  ];
+  if (messageOr.length === 0) return 0;
+  await tx.message.updateMany({ where: { shopId, OR: messageOr, status: { in: ["scheduled", "queued"] } }, data: { status: "cancelled", skipReason: "redacted" } });
+  const erased = await tx.message.updateMany({ where: { shopId, OR: messageOr }, data: { email: null, values: null } });
+  if (enrollmentIds.length > 0) {
+    await tx.enrollment.updateMany({ where: { shopId, id: { in: enrollmentIds }, status: "active" }, data: { status: "exited", exitReason: "redacted" } });
+    await tx.enrollment.updateMany({ where: { shopId, id: { in: enrollmentIds } }, data: { context: Prisma.DbNull } });
+  }
+  return erased.count;
 }
 
 /** shop/redact: everything of the shop, and nothing of any other shop. */

@@ -69,6 +69,14 @@ async function seedShop(shop: string) {
   await prisma.browseEvent.create({ data: { shopId: shop, eventId: "e-1", browserId: "b-1", customerId: ada.id, type: "page_viewed", occurredAt: new Date() } });
   await prisma.browseEvent.create({ data: { shopId: shop, eventId: "e-2", browserId: "b-2", type: "checkout_started", occurredAt: new Date() } });
   await prisma.browseEvent.create({ data: { shopId: shop, eventId: "e-3", browserId: "b-9", type: "page_viewed", occurredAt: new Date() } });
+  // Mail: a sent message (address and merged values with her name), a scheduled one, and a guest cart-recovery enrollment found by its checkout.
+  const campaign = await prisma.campaign.create({ data: { shopId: shop, kind: "flow", flowType: "cart-recovery", objective: "cart-recovery", name: "Cart", plan: {} } });
+  const checkout = await prisma.checkout.findFirstOrThrow({ where: { shopId: shop } });
+  const guest = await prisma.enrollment.create({ data: { shopId: shop, campaignId: campaign.id, triggerKey: `checkout:${checkout.token}`, triggeredAt: new Date(), context: { email: ADA, checkoutToken: checkout.token } } });
+  const values = Buffer.from(JSON.stringify({ first: "Ada", name: "Ada Lovelace", to: ADA }));
+  await prisma.message.create({ data: { shopId: shop, campaignId: campaign.id, enrollmentId: guest.id, flowType: "cart-recovery", step: 0, key: `${guest.id}:0`, email: ADA, status: "sent", scheduledFor: new Date(), sentAt: new Date(), values } });
+  await prisma.message.create({ data: { shopId: shop, campaignId: campaign.id, enrollmentId: guest.id, flowType: "cart-recovery", step: 1, key: `${guest.id}:1`, status: "scheduled", scheduledFor: new Date(Date.now() + 86_400_000) } });
+  await prisma.message.create({ data: { shopId: shop, campaignId: campaign.id, customerId: ada.id, flowType: "cart-recovery", step: 0, key: `${ada.id}:x`, email: ADA, status: "queued", scheduledFor: new Date() } });
   await queue.enqueue("email.send", { to: ADA, flow: "winback" }, { shopId: shop });
   await queue.enqueue("email.send", { to: BOB, flow: "winback" }, { shopId: shop });
 }
@@ -84,7 +92,7 @@ beforeEach(async () => {
 describe("customers/redact", () => {
   it("removes every trace of the customer's email, phone and name, and keeps anonymous revenue", async () => {
     await seedShop(TEST_SHOP);
-    expect(await tablesMentioning(ADA)).toEqual(expect.arrayContaining(["Customer", "Order", "Checkout", "Job"]));
+    expect(await tablesMentioning(ADA)).toEqual(expect.arrayContaining(["Customer", "Order", "Checkout", "Job", "Message", "Enrollment"]));
     const revenueBefore = await prisma.order.aggregate({ _sum: { totalPrice: true }, _count: true });
 
     const res = await send({ topic: "customers/redact", body: fixture("customers-redact") });
@@ -106,6 +114,11 @@ describe("customers/redact", () => {
     expect(ada).toMatchObject({ email: null, emailConsentState: "REDACTED" });
     // Her browsing (linked by customer or by her checkout email's hash) is gone; a stranger's stays.
     expect((await prisma.browseEvent.findMany({ select: { browserId: true } })).map((e) => e.browserId)).toEqual(["b-9"]);
+    // Her mail: nothing left to go, no address or merged values kept; what was sent still counts.
+    const mail = await prisma.message.findMany({ where: { shopId: TEST_SHOP }, orderBy: { step: "asc" }, select: { status: true, email: true, values: true } });
+    expect(mail.map((m) => m.status).sort()).toEqual(["cancelled", "cancelled", "sent"]);
+    expect(mail.every((m) => m.email === null && m.values === null)).toBe(true);
+    expect(await prisma.enrollment.findFirstOrThrow({ where: { shopId: TEST_SHOP } })).toMatchObject({ status: "exited", exitReason: "redacted", context: null });
 
     // A late redelivery of an order for the redacted customer stores no email.
     await send({ topic: "orders/updated", body: order(101, { updated_at: "2026-04-01T00:00:00Z" }) });
