@@ -9,7 +9,6 @@
 //   markUninstalled(db, shopId, at?)                        → { sessions }    app/uninstalled (the caller cancels the queue)
 //   updateScopes(db, shopId, scopes)                        → void            app/scopes_update
 //   browserEmailHash(shopId, email)                         → BrowserIdentity.emailHash, as the pixel writes it
-import { Prisma } from "@prisma/client";
 import { env } from "../../env.server";
 import { emailHash as pixelEmailHash } from "../pixel/identity";
 import type { Db, Tx } from "./store.server";
@@ -189,7 +188,8 @@ async function eraseMail(tx: Tx, shopId: string, customerIds: string[], emails: 
   const erased = await tx.message.updateMany({ where: { shopId, OR: messageOr }, data: { email: null, values: null } });
   if (enrollmentIds.length > 0) {
     await tx.enrollment.updateMany({ where: { shopId, id: { in: enrollmentIds }, status: "active" }, data: { status: "exited", exitReason: "redacted" } });
-    await tx.enrollment.updateMany({ where: { shopId, id: { in: enrollmentIds } }, data: { context: Prisma.DbNull } });
+    // SQL NULL by hand: Prisma's DbNull belongs to one generated client, and each database has its own.
+    for (const id of enrollmentIds) await tx.$executeRaw`UPDATE "Enrollment" SET "context" = NULL WHERE "id" = ${id}`;
   }
   return erased.count;
 }
