@@ -606,6 +606,9 @@ CREATE INDEX "Session_shop_idx" ON "Session"("shop");
 CREATE INDEX "Customer_shopId_email_idx" ON "Customer"("shopId", "email");
 
 -- CreateIndex
+CREATE INDEX "Customer_shopId_id_idx" ON "Customer"("shopId", "id");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "Customer_shopId_shopifyId_key" ON "Customer"("shopId", "shopifyId");
 
 -- CreateIndex
@@ -709,6 +712,9 @@ CREATE INDEX "CustomerProfile_shopId_lifecycleStage_idx" ON "CustomerProfile"("s
 
 -- CreateIndex
 CREATE INDEX "CustomerProfile_shopId_predictedClv12m_idx" ON "CustomerProfile"("shopId", "predictedClv12m");
+
+-- CreateIndex
+CREATE INDEX "CustomerProfile_shopId_customerId_idx" ON "CustomerProfile"("shopId", "customerId");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Segment_shopId_key_key" ON "Segment"("shopId", "key");
