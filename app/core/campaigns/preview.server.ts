@@ -6,25 +6,22 @@
 import prisma, { type Database } from "../../db.server";
 import { env } from "../../env.server";
 import { sampleMembers } from "../audience/segments/segments.server";
-import { draftCopy, type ProductSource } from "../content/draft";
-import type { CatalogProduct } from "../content/facts";
+import type { ProductSource } from "../content/draft";
 import { buildUnsubscribeUrl } from "../delivery/unsubscribe";
-import type { Plan, PlanStep } from "../flows/plan";
+import type { Plan } from "../flows/plan";
 import { expiryDays } from "../offers/offer";
-import { DEFAULT_VIEW_DAYS, loadCustomerContext, recommendFor, type RecommendedProduct } from "../recommend/recommend.server";
+import { DEFAULT_VIEW_DAYS } from "../recommend/recommend.server";
 import { checkRendered } from "../render/check";
-import { compileEmail, type CompiledEmail } from "../render/compile.server";
 import { mergeEmail } from "../render/merge";
-import { RenderInputError, type Behaviour, type Recipient, type RenderProduct } from "../render/types";
-import { BLOCK_FOR_SOURCE, readStoredDraft, variantIndex, variantLetter } from "./drafts";
-import { newArrivalFacts, popularFacts, shopContext, type ShopContext } from "./facts.server";
-import { loadPlan, type ServiceOptions } from "./generate.server";
+import type { Recipient, RenderProduct } from "../render/types";
+import { newArrivalFacts, popularFacts, type ShopContext } from "./facts.server";
+import type { ServiceOptions } from "./generate.server";
+import { buildRecipient, compileVariant, hasOfferBlock, PRODUCTS_PER_BLOCK, renderProduct } from "./recipients.server";
 import { CampaignError, type PreviewEmail, type PreviewRequest } from "./types";
 
 /** Shown where a recipient's own single-use code goes: obviously not a code anyone can use. */
 export const SAMPLE_OFFER_CODE = "SAMPLE-CODE-PREVIEW";
 export const MAX_PREVIEW_RECIPIENTS = 10;
-const PRODUCTS_PER_BLOCK = 6;
 const DAY_MS = 86_400_000;
 
 export function sampleUnsubscribeUrl(): string {
@@ -95,28 +92,10 @@ export async function previewEmails(shopId: string, campaignId: string, request:
   if (!Number.isInteger(count) || count < 1 || count > MAX_PREVIEW_RECIPIENTS) {
     throw new CampaignError("invalid-input", `Previews are for 1 to ${MAX_PREVIEW_RECIPIENTS} sample recipients.`);
   }
-  const { campaign, plan } = await loadPlan(db, shopId, campaignId);
-  const step = Number.isInteger(request.step) ? plan.steps[request.step] : undefined;
-  if (!step) throw new CampaignError("invalid-input", `The plan has emails 1 to ${plan.steps.length}; there is no email ${Number(request.step) + 1}.`);
-  const vi = variantIndex(request.variant);
-  if (vi === null) throw new CampaignError("invalid-input", `"${String(request.variant)}" is not a variant (A, B, …).`);
-  const row = await db.emailDraft.findFirst({ where: { shopId, campaignId, step: request.step, variant: variantLetter(vi) }, select: { content: true } });
-  if (!row) throw new CampaignError("not-found", `Email ${request.step + 1}${variantLetter(vi)} has not been written yet.`);
-  const stored = readStoredDraft(row.content);
-  if (!stored) throw new CampaignError("cannot-render", `Email ${request.step + 1}${variantLetter(vi)} is stored in a form that cannot be rendered: regenerate it.`);
-
-  const ctx = await shopContext(db, shopId);
-  let compiled: CompiledEmail;
-  try {
-    compiled = await compileEmail({ draft: draftCopy(stored.draft), brand: ctx.brand, products: stored.products.map(renderProduct) });
-  } catch (error) {
-    if (error instanceof RenderInputError) throw new CampaignError("cannot-render", `Email ${request.step + 1}${variantLetter(vi)} cannot be rendered.`, error.problems);
-    throw error;
-  }
-  const sources = blockSources(compiled);
+  const { campaign, plan, step, ctx, compiled, sources } = await compileVariant(db, shopId, campaignId, request.step, request.variant);
   const samples = await sampleRecipients(db, shopId, campaign, plan, count, now);
   const unsubscribeUrl = sampleUnsubscribeUrl();
-  const offer = compiled.model.blocks.some((b) => b.type === "offer") && plan.offer ? { code: SAMPLE_OFFER_CODE, expiresAt: new Date(now.getTime() + expiryDays(plan.offer) * DAY_MS) } : null;
+  const offer = hasOfferBlock(compiled) && plan.offer ? { code: SAMPLE_OFFER_CODE, expiresAt: new Date(now.getTime() + expiryDays(plan.offer) * DAY_MS) } : null;
   const footer = { shopName: ctx.name, postalAddress: ctx.brand.postalAddress, unsubscribeUrl };
 
   const recipients: Array<{ sample: Sample; recipient: Recipient }> = [];
@@ -126,7 +105,8 @@ export async function previewEmails(shopId: string, campaignId: string, request:
     recipients.push({ sample: { id: null, firstName: "Alex", lastName: null, email: null }, recipient: { firstName: "Alex", behaviour: null, products, offer, unsubscribeUrl } });
   } else {
     for (const sample of samples) {
-      recipients.push({ sample, recipient: await sampleRecipient(db, ctx, plan, step, sample, sources, offer, unsubscribeUrl, now) });
+      const recipient = await buildRecipient(db, ctx, plan, step, sources, { customerId: sample.id!, firstName: sample.firstName, offer, unsubscribeUrl }, now);
+      recipients.push({ sample, recipient });
     }
   }
   return recipients.map(({ sample, recipient }, i) => {
@@ -145,75 +125,8 @@ export async function previewEmails(shopId: string, campaignId: string, request:
   });
 }
 
-function blockSources(compiled: CompiledEmail): ProductSource[] {
-  const out = new Set<ProductSource>();
-  for (const b of compiled.model.blocks) if (b.type === "products") out.add(b.source);
-  return [...out];
-}
-
-function renderProduct(p: CatalogProduct): RenderProduct {
-  return { id: p.id, title: p.title, priceMinor: p.priceMinor, compareAtPriceMinor: p.compareAtPriceMinor, url: p.url, imageUrl: p.imageUrl };
-}
-
-function recommended(p: RecommendedProduct, ctx: ShopContext): RenderProduct {
-  return { id: p.productId, title: p.title, priceMinor: p.price, url: p.url ?? `https://${ctx.domain}/products/${encodeURIComponent(p.handle)}`, imageUrl: p.imageUrl };
-}
-
 /** With no customers at all: the shop's popular products (or newest) stand in for every block. */
 async function standInProducts(db: Database, ctx: ShopContext, now: Date): Promise<RenderProduct[]> {
   const facts = await popularFacts(db, ctx, now, PRODUCTS_PER_BLOCK);
   return (facts.length > 0 ? facts : await newArrivalFacts(db, ctx, now, PRODUCTS_PER_BLOCK)).map(renderProduct);
-}
-
-async function sampleRecipient(
-  db: Database,
-  ctx: ShopContext,
-  plan: Plan,
-  step: PlanStep,
-  sample: Sample,
-  sources: ProductSource[],
-  offer: Recipient["offer"],
-  unsubscribeUrl: string,
-  now: Date,
-): Promise<Recipient> {
-  const customerId = sample.id!;
-  const products: Partial<Record<ProductSource, RenderProduct[]>> = {};
-  const raw: Partial<Record<ProductSource, RecommendedProduct[]>> = {};
-  for (const source of sources) {
-    raw[source] = await recommendFor(ctx.shopId, customerId, { block: BLOCK_FOR_SOURCE[source], k: PRODUCTS_PER_BLOCK, db, now });
-    products[source] = raw[source].map((p) => recommended(p, ctx));
-  }
-  return { firstName: sample.firstName, behaviour: await behaviourFor(db, ctx.shopId, customerId, plan, step, raw, now), products, offer, unsubscribeUrl };
-}
-
-/**
- * The line about what they did that fits this email, read from what the email
- * shows them (their cart block, the product they viewed most) or from their
- * orders (how long it has been, what they last bought).
- */
-async function behaviourFor(
-  db: Database,
-  shopId: string,
-  customerId: string,
-  plan: Plan,
-  step: PlanStep,
-  shown: Partial<Record<ProductSource, RecommendedProduct[]>>,
-  now: Date,
-): Promise<Behaviour | null> {
-  if (step.productFocus === "cart") return shown.cart?.length ? { kind: "cart", items: shown.cart.length } : null;
-  if (step.productFocus === "viewed") {
-    const top = shown.viewed?.find((p) => (p.views ?? 0) > 0);
-    return top ? { kind: "viewed", productTitle: top.title, count: top.views! } : null;
-  }
-  const context = await loadCustomerContext(db, shopId, customerId, now);
-  if (!context) return null;
-  const title = async (productId: string) => (await db.product.findFirst({ where: { shopId, shopifyId: productId }, select: { title: true } }))?.title ?? null;
-  const latest = [...context.purchases].sort((a, b) => b.at - a.at)[0];
-  if (!latest) return null;
-  if (plan.flowType === "win-back") return { kind: "lapsed", daysSinceLastOrder: Math.floor((now.getTime() - latest.at) / DAY_MS) };
-  if (plan.flowType === "post-purchase") {
-    const productTitle = await title(latest.productId);
-    return productTitle ? { kind: "bought", productTitle } : null;
-  }
-  return null;
 }
