@@ -5,7 +5,11 @@
 //   BENCH_CUSTOMERS=10000,100000 (sizes, each run in its own child process so its
 //   peak memory is its own), BENCH_DATABASE=postgres (a fresh database on
 //   BENCH_POSTGRES_URL's server, default postgresql://postgres@127.0.0.1:5432/test,
-//   dropped afterwards), BENCH_PAGE_SIZE=1000, BENCH_KEEP=1 (keep the database).
+//   dropped afterwards), BENCH_PAGE_SIZE=1000, BENCH_KEEP=1 (keep the database),
+//   BENCH_RERUN=0 (skip the second, unchanged recompute: at 1M it is another long pass).
+// Per pass it reports wall time and this process's CPU time (process.cpuUsage: on
+// SQLite that includes the database's work, on PostgreSQL not), a progress line on
+// stderr per pass (and every 15 s inside one), the peak RSS and the machine's load.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -84,7 +88,8 @@ async function insertData(url: string, n: number, now: Date) {
   const raw = url.startsWith("file:") ? new (await import("better-sqlite3")).default(url.slice("file:".length)) : null;
   raw?.pragma("journal_mode = WAL");
   raw?.pragma("synchronous = OFF"); // a benchmark's fixture: durability is not measured here
-  const CHUNK = 2000;
+  const pgWriter = raw ? null : await pgBulkWriter(url);
+  const CHUNK = 10_000;
   for (let start = 0; start < n; start += CHUNK) {
     const customers: Array<{ id: string; shopId: string; shopifyId: string; email: string; emailConsentState: string }> = [];
     const orders: Array<{ id: string; shopId: string; shopifyId: string; customerId: string; currency: string; totalPrice: number; shopifyCreatedAt: Date; shopifyUpdatedAt: Date }> = [];
@@ -110,12 +115,15 @@ async function insertData(url: string, n: number, now: Date) {
         rawInsert(raw, "LineItem", items.map((li) => ({ id: `${li.orderId}_li`, ...li })));
       })();
     } else {
-      await db.customer.createMany({ data: customers });
-      await db.order.createMany({ data: orders });
-      await db.lineItem.createMany({ data: items });
+      const stamp = { createdAt: now, updatedAt: now };
+      await pgWriter!.insert("Customer", customers.map((c) => ({ ...c, ...stamp })));
+      await pgWriter!.insert("Order", orders.map((o) => ({ ...o, ...stamp })));
+      await pgWriter!.insert("LineItem", items.map((li) => ({ id: `${li.orderId}_li`, ...li })));
     }
+    if ((start / CHUNK) % 20 === 19) process.stderr.write(`  fixtures: ${(start + CHUNK).toLocaleString("en")} customers written\n`);
   }
   raw?.close();
+  await pgWriter?.close();
   await db.$disconnect();
 }
 
@@ -130,6 +138,48 @@ function rawInsert(sqlite: import("better-sqlite3").Database, table: string, row
   const columns = Object.keys(rows[0]!);
   const statement = sqlite.prepare(`INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
   for (const row of rows) statement.run(columns.map((c) => sqliteValue(row[c])));
+}
+
+/**
+ * PostgreSQL: one INSERT … SELECT FROM unnest($1::text[], $2::int4[], …) per
+ * table and chunk (one array parameter per column, so 10,000 rows are one
+ * statement; Prisma's createMany managed ~300 customers/s with their orders,
+ * which made the 1M-customer fixture take hours). Column types from the
+ * catalog; dates as UTC timestamps, as Prisma stores them.
+ */
+async function pgBulkWriter(url: string) {
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query("SET synchronous_commit = off"); // a benchmark's fixture: durability is not measured here
+  const types = new Map<string, Map<string, string>>();
+  const columnTypes = async (table: string) => {
+    let t = types.get(table);
+    if (!t) {
+      const r = await client.query<{ column_name: string; udt_name: string }>("SELECT column_name, udt_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1", [table]);
+      types.set(table, (t = new Map(r.rows.map((row) => [row.column_name, row.udt_name]))));
+    }
+    return t;
+  };
+  return {
+    async insert(table: string, rows: Array<Record<string, unknown>>) {
+      if (rows.length === 0) return;
+      const t = await columnTypes(table);
+      const columns = Object.keys(rows[0]!);
+      const casts = columns.map((c, k) => {
+        const udt = t.get(c);
+        if (!udt) throw new Error(`${table}.${c}: no such column`);
+        return `$${k + 1}::${udt}[]`;
+      });
+      const values = columns.map((c) => rows.map((row) => pgValue(row[c])));
+      await client.query(`INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) SELECT * FROM unnest(${casts.join(", ")})`, values);
+    },
+    close: () => client.end(),
+  };
+}
+
+function pgValue(v: unknown): unknown {
+  return v instanceof Date ? v.toISOString().replace(/Z$/, "") : v;
 }
 
 function sqliteValue(v: unknown): unknown {
@@ -165,17 +215,35 @@ async function runOne(n: number) {
     rssPeak = Math.max(rssPeak, m.rss);
   };
   const sampler = setInterval(sample, 20);
+  const loadBefore = loadAverage();
   const t1 = performance.now();
-  const r = await recomputeShop(SHOP, { db, now, pageSize: Number(process.env.BENCH_PAGE_SIZE ?? 1000) });
+  const cpu1 = process.cpuUsage();
+  let lastLine = 0;
+  const r = await recomputeShop(SHOP, {
+    db,
+    now,
+    pageSize: Number(process.env.BENCH_PAGE_SIZE ?? 1000),
+    onProgress: (p) => {
+      if (!p.done && performance.now() - lastLine < 15_000) return;
+      lastLine = performance.now();
+      const rss = mb(process.memoryUsage().rss);
+      process.stderr.write(`  ${n.toLocaleString("en")}: ${p.pass}${p.done ? " done" : ""}, ${p.customers.toLocaleString("en")} customers, ${seconds(p.wallMs)} s wall, ${seconds(p.cpuMs)} s CPU, RSS ${rss} MB, load ${loadAverage()}\n`);
+    },
+  });
   const recomputeS = (performance.now() - t1) / 1000;
+  const recomputeCpuS = cpuSeconds(process.cpuUsage(cpu1));
+  const loadAfter = loadAverage();
   clearInterval(sampler);
   sample();
   const recomputePeak = vmHwmMb();
 
   // Second run: nothing changed (the daily refresh of a quiet shop).
+  const rerun = process.env.BENCH_RERUN !== "0";
   const t2 = performance.now();
-  const again = await recomputeShop(SHOP, { db, now });
-  const rerunS = (performance.now() - t2) / 1000;
+  const cpu2 = process.cpuUsage();
+  const again = rerun ? await recomputeShop(SHOP, { db, now }) : null;
+  const rerunS = rerun ? (performance.now() - t2) / 1000 : null;
+  const rerunCpuS = rerun ? cpuSeconds(process.cpuUsage(cpu2)) : null;
 
   // Incremental: one more order for an overdue customer, then updateCustomer (the queued job's work).
   const target = await db.customerProfile.findFirst({ where: { shopId: SHOP, lifecycleStage: { in: ["at-risk", "dormant"] } }, select: { customerId: true, lifecycleStage: true } });
@@ -196,15 +264,19 @@ async function runOne(n: number) {
     orders: n * ORDERS_PER_CUSTOMER,
     insertSeconds: round(insertS),
     recomputeSeconds: round(recomputeS),
+    recomputeCpuSeconds: round(recomputeCpuS),
     customersPerSecond: Math.round(n / recomputeS),
     timings: r.timings,
-    rerunUnchangedSeconds: round(rerunS),
+    cpu: r.cpu,
+    load: { before: loadBefore, after: loadAfter },
+    rerunUnchangedSeconds: rerunS === null ? null : round(rerunS),
+    rerunUnchangedCpuSeconds: rerunCpuS === null ? null : round(rerunCpuS),
     peakRssMb: peakReset ? recomputePeak : null,
     peakRssMbSampled: mb(rssPeak),
     peakRssMbWholeProcess: vmHwmMb(),
     peakHeapMb: mb(heapPeak),
     rssAfterMb: mb(process.memoryUsage().rss),
-    transitions: { entered: r.entered, left: r.left, rerunEntered: again.entered, rerunLeft: again.left },
+    transitions: { entered: r.entered, left: r.left, rerunEntered: again?.entered ?? null, rerunLeft: again?.left ?? null },
     sizes: r.sizes,
     rfmBasis: r.rfm.basis,
     thresholds: { newDays: r.thresholds.newDays, activeDays: r.thresholds.activeDays, dormantDays: r.thresholds.dormantDays },
@@ -220,6 +292,19 @@ async function runOne(n: number) {
 
 function round(x: number) {
   return Math.round(x * 100) / 100;
+}
+
+function seconds(ms: number) {
+  return (ms / 1000).toFixed(1);
+}
+
+function cpuSeconds(u: NodeJS.CpuUsage) {
+  return (u.user + u.system) / 1e6;
+}
+
+/** The 1-, 5- and 15-minute load averages (2 cores shared with other work). */
+function loadAverage() {
+  return os.loadavg().map((x) => x.toFixed(2)).join(" ");
 }
 
 async function main() {
@@ -248,10 +333,17 @@ async function main() {
   }
   if (rows.length > 1) {
     console.log("\nsummary");
-    for (const r of rows) console.log(`  ${r.database} ${String(r.customers).padStart(8)} customers: recompute ${r.recomputeSeconds} s (${r.customersPerSecond}/s), rerun ${r.rerunUnchangedSeconds} s, peak RSS ${r.peakRssMb ?? r.peakRssMbSampled} MB, updateCustomer ${JSON.stringify(r.updateCustomerMs)} ms`);
+    const passes = ["profiles", "predictions", "distribution", "segments"] as const;
+    for (const r of rows) {
+      const wall = r.timings as Record<string, number>;
+      const cpu = r.cpu as Record<string, number>;
+      const perPass = passes.map((p) => `${p} ${seconds(wall[`${p}Ms`]!)}/${seconds(cpu[`${p}Ms`]!)}`).join(", ");
+      console.log(`  ${r.database} ${String(r.customers).padStart(8)} customers: recompute ${r.recomputeSeconds} s wall / ${r.recomputeCpuSeconds} s CPU (${perPass}; wall/CPU s), rerun ${r.rerunUnchangedSeconds ?? "skipped"} s, peak RSS ${r.peakRssMb ?? r.peakRssMbSampled} MB, load ${JSON.stringify(r.load)}, updateCustomer ${JSON.stringify(r.updateCustomerMs)} ms`);
+    }
     const [a, b] = [rows[0]!, rows.at(-1)!];
     const growth = (b.recomputeSeconds as number) / (a.recomputeSeconds as number);
-    console.log(`  time grows ×${growth.toFixed(1)} for ×${((b.customers as number) / (a.customers as number)).toFixed(0)} customers`);
+    const cpuGrowth = (b.recomputeCpuSeconds as number) / (a.recomputeCpuSeconds as number);
+    console.log(`  time grows ×${growth.toFixed(1)} wall, ×${cpuGrowth.toFixed(1)} CPU for ×${((b.customers as number) / (a.customers as number)).toFixed(0)} customers`);
   }
 }
 

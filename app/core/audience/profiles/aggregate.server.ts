@@ -1,6 +1,6 @@
 // Per-customer aggregates for a page of customers, from grouped queries: one
-// groupBy over orders, two over browse events, and one narrow select of the
-// orders' line items and refund counts. Never more than one page of customers at a time.
+// groupBy over orders, two over browse events, one narrow select of the orders'
+// line items and one grouped count of their refunds. Never more than one page of customers at a time.
 import type { Prisma } from "@prisma/client";
 import type { Database } from "../../../db.server";
 import { DAY_MS, VIEW_WINDOW_DAYS, type ProfileAggregate } from "./profile";
@@ -27,7 +27,7 @@ export async function aggregateCustomers(db: Db, shopId: string, customerIds: re
   if (ids.length === 0) return out;
   const inPage = pageRange(ids);
   const since = new Date(now.getTime() - VIEW_WINDOW_DAYS * DAY_MS);
-  const [orders, details, lastSeen, views] = await Promise.all([
+  const [orders, details, refunds, lastSeen, views] = await Promise.all([
     db.order.groupBy({
       by: ["customerId"],
       where: { shopId, customerId: inPage, ...counted },
@@ -36,12 +36,13 @@ export async function aggregateCustomers(db: Db, shopId: string, customerIds: re
       _min: { shopifyCreatedAt: true },
       _max: { shopifyCreatedAt: true },
     }),
-    // Line items and refund counts through the page's orders (Order's index on
-    // (shopId, customerId), then LineItem's and Refund's on orderId).
+    // Line items through the page's orders (Order's index on (shopId, customerId),
+    // then LineItem's on orderId).
     db.order.findMany({
       where: { shopId, customerId: inPage, ...counted },
-      select: { customerId: true, lineItems: { where: { productShopifyId: { not: null } }, select: { productShopifyId: true } }, _count: { select: { refunds: true } } },
+      select: { id: true, customerId: true, lineItems: { where: { productShopifyId: { not: null } }, select: { productShopifyId: true } } },
     }),
+    refundCounts(db, shopId, inPage),
     db.browseEvent.groupBy({ by: ["customerId"], where: { shopId, customerId: inPage }, _max: { occurredAt: true } }),
     db.browseEvent.groupBy({
       by: ["customerId"],
@@ -62,7 +63,7 @@ export async function aggregateCustomers(db: Db, shopId: string, customerIds: re
   for (const o of details) {
     const a = o.customerId ? out.get(o.customerId) : undefined;
     if (!a || !o.customerId) continue;
-    a.refundCount += o._count.refunds;
+    a.refundCount += refunds.get(o.id) ?? 0;
     let set = productsOf.get(o.customerId);
     if (!set) productsOf.set(o.customerId, (set = new Set()));
     for (const li of o.lineItems) if (li.productShopifyId) set.add(li.productShopifyId);
@@ -87,6 +88,18 @@ export async function aggregateCustomers(db: Db, shopId: string, customerIds: re
 /** The id range of a keyset page (ids in database order). */
 export function pageRange(ids: readonly string[]): { gte: string; lte: string } {
   return { gte: ids[0]!, lte: ids.at(-1)! };
+}
+
+/**
+ * Refunds per order of the page's counted orders, in one grouped query (the
+ * orders as a subquery on Order's (shopId, customerId) index). Not
+ * `_count: { refunds }` in the orders' select: Prisma turns that into a join on
+ * a GROUP BY of the whole Refund table, read again for every page, so a full
+ * recompute would grow with pages × refunds.
+ */
+async function refundCounts(db: Db, shopId: string, inPage: { gte: string; lte: string }): Promise<Map<string, number>> {
+  const rows = await db.refund.groupBy({ by: ["orderId"], where: { shopId, order: { shopId, customerId: inPage, ...counted } }, _count: { _all: true } });
+  return new Map(rows.map((r) => [r.orderId, r._count._all]));
 }
 
 async function productTypes(db: Db, shopId: string, productIds: Set<string>): Promise<Map<string, string>> {

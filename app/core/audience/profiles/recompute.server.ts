@@ -26,10 +26,25 @@ import { rfmScores, type RfmCutoffs, type RfmScores } from "./rfm";
 
 export const DEFAULT_PAGE_SIZE = 1000;
 
+export type RecomputePass = "profiles" | "predictions" | "distribution" | "segments";
+
+/** Where a running recompute is: after each page of a paged pass, and at the end of every pass. */
+export interface RecomputeProgress {
+  pass: RecomputePass;
+  /** Customers done in this pass so far. */
+  customers: number;
+  done: boolean;
+  /** The pass's wall and CPU milliseconds so far. */
+  wallMs: number;
+  cpuMs: number;
+}
+
 export interface RecomputeOptions {
   db?: Database;
   now?: Date;
   pageSize?: number;
+  /** Called after each page and at the end of each pass (a long run shows where it is). */
+  onProgress?: (progress: RecomputeProgress) => void;
 }
 
 export interface RecomputeResult {
@@ -44,6 +59,22 @@ export interface RecomputeResult {
   predictions: { decision: RefreshResult["decision"]["reason"]; status: string | null; reason: string | null; written: number };
   /** Milliseconds per pass: profile fields, predictions, distribution, scores and memberships (incl. sizes). */
   timings: { profilesMs: number; predictionsMs: number; distributionMs: number; segmentsMs: number };
+  /**
+   * The process's CPU milliseconds (user + system) per pass: on SQLite that
+   * includes the database's work (it runs in this process), on PostgreSQL not.
+   * Anything else the process does meanwhile counts too.
+   */
+  cpu: { profilesMs: number; predictionsMs: number; distributionMs: number; segmentsMs: number };
+}
+
+/** Wall and CPU time of a pass, from its start. */
+function passClock() {
+  const wall = performance.now();
+  const cpu = process.cpuUsage();
+  return () => {
+    const used = process.cpuUsage(cpu);
+    return { wallMs: Math.round(performance.now() - wall), cpuMs: Math.round((used.user + used.system) / 1000) };
+  };
 }
 
 type BuiltinSegments = Map<SegmentKey, string>; // key → Segment.id
@@ -73,8 +104,13 @@ export async function recomputeShop(shopId: string, options: RecomputeOptions = 
   const db = options.db ?? prisma;
   const now = options.now ?? new Date();
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  const report = (pass: RecomputePass, clock: () => { wallMs: number; cpuMs: number }, customers: number, done: boolean) => {
+    const spent = clock();
+    options.onProgress?.({ pass, customers, done, ...spent });
+    return spent;
+  };
 
-  const t0 = performance.now();
+  let clock = passClock();
   // Pass 1: profile fields, page by page.
   let customers = 0;
   let profilesWritten = 0;
@@ -90,22 +126,27 @@ export async function recomputeShop(shopId: string, options: RecomputeOptions = 
     customers += page.length;
     await yieldToEventLoop();
     profilesWritten += await writeProfiles(db, shopId, page.map((c) => c.id), now);
+    report("profiles", clock, customers, false);
   }
   await clearErased(db, shopId, now);
+  const profilesSpent = report("profiles", clock, customers, true);
 
-  const tp = performance.now();
+  clock = passClock();
   // Predictions: a refit when due (no fit, a week old, or enough new orders), else a rescore at `now`.
   const refreshed = await refreshPredictions(shopId, { db, now, pageSize });
+  const predictionsSpent = report("predictions", clock, customers, true);
 
-  const t1 = performance.now();
+  clock = passClock();
   // Pass 2: the shop's distribution, stored in the built-in segments.
   const { rfm, thresholds } = await shopDistribution(db, shopId, now);
   const segments = await ensureBuiltinSegments(db, shopId, rfm, thresholds, now);
+  const distributionSpent = report("distribution", clock, customers, true);
 
-  const t2 = performance.now();
+  clock = passClock();
   // Pass 3: scores, stage and memberships, page by page.
   let entered = 0;
   let left = 0;
+  let scored = 0;
   for (let cursor = ""; ; ) {
     const page = await db.customerProfile.findMany({
       where: { shopId, customerId: { gt: cursor } },
@@ -119,9 +160,11 @@ export async function recomputeShop(shopId: string, options: RecomputeOptions = 
     const changes = await scoreAndSegment(db, shopId, page, segments, rfm, thresholds, now);
     entered += changes.entered;
     left += changes.left;
+    scored += page.length;
+    report("segments", clock, scored, false);
   }
   const sizes = await refreshSizes(db, shopId, segments);
-  const ms = (a: number, b: number) => Math.round(b - a);
+  const segmentsSpent = report("segments", clock, scored, true);
   const predictions = {
     decision: refreshed.decision.reason,
     status: refreshed.fit?.status ?? null,
@@ -137,7 +180,8 @@ export async function recomputeShop(shopId: string, options: RecomputeOptions = 
     rfm,
     thresholds,
     predictions,
-    timings: { profilesMs: ms(t0, tp), predictionsMs: ms(tp, t1), distributionMs: ms(t1, t2), segmentsMs: ms(t2, performance.now()) },
+    timings: { profilesMs: profilesSpent.wallMs, predictionsMs: predictionsSpent.wallMs, distributionMs: distributionSpent.wallMs, segmentsMs: segmentsSpent.wallMs },
+    cpu: { profilesMs: profilesSpent.cpuMs, predictionsMs: predictionsSpent.cpuMs, distributionMs: distributionSpent.cpuMs, segmentsMs: segmentsSpent.cpuMs },
   };
 }
 
@@ -332,7 +376,9 @@ async function scoreAndSegment(
     }
     for (const key of left) {
       const segmentId = segments.get(key as SegmentKey)!;
-      leaves.set(segmentId, [...(leaves.get(segmentId) ?? []), p.customerId]);
+      const leaving = leaves.get(segmentId);
+      if (leaving) leaving.push(p.customerId);
+      else leaves.set(segmentId, [p.customerId]);
       transitions.push({ shopId, segmentId, customerId: p.customerId, kind: "left", at: now });
       delta.set(segmentId, (delta.get(segmentId) ?? 0) - 1);
       leftKeys.push(key);
