@@ -1,0 +1,291 @@
+// The SendGrid event webhook (docs/decisions/011-delivery.md, steps 4 and 5):
+//
+//   handleEventWebhook(request, token)       the route's whole job → Response
+//   recordEvents(shopId, events, options)    store a parsed batch and apply what is new
+//
+// The request, in order: POST only (405); the token names a shop (404, nothing
+// read or stored otherwise); a body over 2 MB is refused (413) without being
+// held; the signature is checked over the raw bytes with the shop's key or the
+// app's (401: missing, forged, wrong key, stale or future timestamp); the body
+// must be a JSON array (400); events we cannot key, date or type are skipped
+// and counted, the rest stored; 200 with the counts.
+//
+// Storing: one transaction per batch. It reads which sg_event_ids are already
+// stored, inserts the others, and applies the effects of exactly those, so an
+// event delivered twice (a redelivery, or two deliveries racing) counts once:
+// the loser of a race hits the unique sg_event_id, its transaction is rolled
+// back whole and retried, and the retry sees the winner's rows. Effects are
+// the grouped, forward-only moves of planEngagement (events.ts), so the writes
+// are set-based (a few dozen statements for a thousand events) and order-free.
+// Unsubscribes and spam reports go through unsubscribe(), as our own link does
+// (suppression + local consent + write-back job), inside the same transaction.
+import prisma, { isUniqueViolation, type Database } from "../../db.server";
+import { env } from "../../env.server";
+import { readLimited } from "../http/read-limited";
+import { logger as rootLogger, requestLogger, type Logger } from "../../logger.server";
+import type { Prisma } from "@prisma/client";
+import type { Db, Tx } from "../ingest/store.server";
+import {
+  countSkipped,
+  matchMessage,
+  parseEventBatch,
+  planEngagement,
+  type EngagementEvent,
+  type EngagementPlan,
+  type MatchedEvent,
+  type MessageRef,
+  type SkipReason,
+  type SuppressionAction,
+} from "./events";
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyEventSignature } from "./events-signature";
+import { suppress } from "./suppression.server";
+import { looksLikeEmail } from "./suppression";
+import { unsubscribe, UnsubscribeError } from "./unsubscribe.server";
+import { isWellFormedToken } from "./webhook-token.server";
+
+/** SendGrid batches are at most a few MB; ours are far below that. */
+export const MAX_EVENT_BODY_BYTES = 2 * 1024 * 1024;
+
+// SQLite (through Prisma's adapter) refuses more than 999 bound values in one query.
+const IDS_PER_QUERY = 500;
+const ROWS_PER_INSERT = 90; // EmailEvent has 10 columns
+const ATTEMPTS = 5;
+
+export interface EventBatchResult {
+  /** Events in the body. */
+  received: number;
+  /** Stored now for the first time (their effects applied). */
+  stored: number;
+  /** Already stored (a redelivery): nothing done. */
+  duplicates: number;
+  /** Stored but naming no message of this shop: kept, no effect. */
+  unmatched: number;
+  /** Not stored: no sg_event_id, unknown type, bad timestamp, not an object, repeated in the batch. */
+  skipped: number;
+  skippedReasons: Partial<Record<SkipReason, number>>;
+}
+
+export interface RecordOptions {
+  db?: Database;
+  /** The suppression hash's key source (tests); the app secret by default. */
+  secret?: string;
+  logger?: Logger;
+}
+
+export interface EventWebhookOptions extends RecordOptions {
+  now?: () => Date;
+  /** The app-wide key used when the shop has none; env.SENDGRID_WEBHOOK_PUBLIC_KEY by default. */
+  appPublicKey?: string | null;
+  maxBytes?: number;
+}
+
+const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", "cache-control": "no-store" } });
+const plain = (status: number, text: string) => new Response(text, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
+
+export async function handleEventWebhook(request: Request, token: string, options: EventWebhookOptions = {}): Promise<Response> {
+  const started = performance.now();
+  if (request.method !== "POST") return new Response(null, { status: 405, headers: { allow: "POST" } });
+  const db = options.db ?? prisma;
+  if (!isWellFormedToken(token)) return plain(404, "Not Found");
+  const settings = await db.shopSettings.findUnique({ where: { webhookToken: token }, select: { shopId: true, sendgridWebhookKey: true } });
+  if (!settings) return plain(404, "Not Found");
+  const shopId = settings.shopId;
+  const log = (options.logger ?? requestLogger(request, shopId)).child({ shop: shopId, webhook: "sendgrid" });
+
+  const body = await readLimited(request, options.maxBytes ?? MAX_EVENT_BODY_BYTES);
+  if (body === null) return plain(413, "Payload Too Large");
+
+  const publicKey = settings.sendgridWebhookKey || (options.appPublicKey === undefined ? env.SENDGRID_WEBHOOK_PUBLIC_KEY : options.appPublicKey);
+  if (!publicKey) {
+    log.error("sendgrid events refused: no verification key (the shop's or SENDGRID_WEBHOOK_PUBLIC_KEY)");
+    return plain(401, "Unauthorized");
+  }
+  const check = verifyEventSignature({
+    publicKey,
+    signature: request.headers.get(SIGNATURE_HEADER),
+    timestamp: request.headers.get(TIMESTAMP_HEADER),
+    body,
+    now: options.now?.() ?? new Date(),
+  });
+  if (!check.ok) {
+    const level = check.reason === "bad-key" ? "error" : "warn";
+    log[level]("sendgrid events refused", { reason: check.reason, keySource: settings.sendgridWebhookKey ? "shop" : "app" });
+    return plain(401, "Unauthorized");
+  }
+
+  let payload: unknown;
+  try {
+    payload = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
+  } catch {
+    log.warn("sendgrid events refused: body is not JSON", { bytes: body.byteLength });
+    return plain(400, "Bad Request: the body is not JSON");
+  }
+  const batch = parseEventBatch(payload);
+  if (!batch.ok) {
+    log.warn("sendgrid events refused", { error: batch.error });
+    return plain(400, `Bad Request: ${batch.error}`);
+  }
+
+  let result: EventBatchResult;
+  try {
+    result = await recordEvents(shopId, batch.events, { ...options, db, logger: log });
+  } catch (error) {
+    // SendGrid retries a non-2xx delivery: nothing of this batch was kept, so the retry starts clean.
+    log.error("sendgrid events failed", { error: error instanceof Error ? error.message.slice(0, 300) : String(error) });
+    return plain(500, "Internal Server Error");
+  }
+  result.received = Array.isArray(payload) ? payload.length : 0;
+  result.skipped = countSkipped(batch.skipped);
+  result.skippedReasons = batch.skipped;
+  log.info("sendgrid events", { ...result, skippedReasons: undefined, ms: Math.round((performance.now() - started) * 10) / 10 });
+  return json(200, result);
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const MESSAGE_REF = { id: true, customerId: true, email: true, test: true, sgMessageId: true } as const;
+
+/** The messages of this shop the events name (by lw_msg, else by send request). Read-only. */
+async function findMessages(db: Db, shopId: string, events: readonly EngagementEvent[]) {
+  const ids = [...new Set(events.flatMap((e) => (e.messageId ? [e.messageId] : [])))];
+  const requests = [...new Set(events.flatMap((e) => (!e.messageId && e.sendRequestId ? [e.sendRequestId] : [])))];
+  const byId = new Map<string, MessageRef>();
+  const byRequest = new Map<string, MessageRef[]>();
+  for (const part of chunk(ids, IDS_PER_QUERY)) {
+    for (const m of await db.message.findMany({ where: { shopId, id: { in: part } }, select: MESSAGE_REF })) byId.set(m.id, m);
+  }
+  for (const part of chunk(requests, IDS_PER_QUERY)) {
+    for (const m of await db.message.findMany({ where: { shopId, sgMessageId: { in: part } }, select: MESSAGE_REF })) {
+      byRequest.set(m.sgMessageId!, [...(byRequest.get(m.sgMessageId!) ?? []), m]);
+    }
+  }
+  return { byId, byRequest };
+}
+
+/** Prisma's write-conflict / deadlock error (PostgreSQL): the transaction is retried. */
+const isWriteConflict = (error: unknown) => typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2034";
+
+/**
+ * Stores a parsed batch for one shop and applies what is new in it. Safe to
+ * call again with the same events, and concurrently: each sg_event_id has its
+ * effects applied once.
+ */
+export async function recordEvents(shopId: string, events: readonly EngagementEvent[], options: RecordOptions = {}): Promise<EventBatchResult> {
+  const db = options.db ?? prisma;
+  const log = options.logger ?? rootLogger.child({ shop: shopId });
+  const result: EventBatchResult = { received: events.length, stored: 0, duplicates: 0, unmatched: 0, skipped: 0, skippedReasons: {} };
+  if (events.length === 0) return result;
+
+  const { byId, byRequest } = await findMessages(db, shopId, events);
+  const matched = new Map<string, MessageRef | null>(events.map((e) => [e.sgEventId, matchMessage(e, byId, byRequest)]));
+  // Sorted: concurrent batches insert shared keys in one order (no lock-order deadlock on PostgreSQL).
+  const sorted = [...events].sort((a, b) => (a.sgEventId < b.sgEventId ? -1 : a.sgEventId > b.sgEventId ? 1 : 0));
+
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const outcome = await db.$transaction(
+        async (tx) => {
+          const known = new Set<string>();
+          for (const part of chunk(sorted, IDS_PER_QUERY)) {
+            const rows = await tx.emailEvent.findMany({ where: { sgEventId: { in: part.map((e) => e.sgEventId) } }, select: { sgEventId: true } });
+            for (const row of rows) known.add(row.sgEventId);
+          }
+          const fresh = sorted.filter((e) => !known.has(e.sgEventId));
+          for (const part of chunk(fresh, ROWS_PER_INSERT)) {
+            await tx.emailEvent.createMany({
+              data: part.map((e) => ({
+                shopId,
+                messageId: matched.get(e.sgEventId)?.id ?? null,
+                sgEventId: e.sgEventId,
+                type: e.type,
+                machineOpen: e.machineOpen,
+                occurredAt: e.occurredAt,
+                url: e.url,
+                reason: e.type === "bounce" && e.bounceType ? `${e.bounceType}: ${e.reason ?? ""}`.slice(0, 500) : e.reason,
+              })),
+            });
+          }
+          const applicable: MatchedEvent[] = fresh.flatMap((event) => {
+            const message = matched.get(event.sgEventId);
+            return message ? [{ event, message }] : [];
+          });
+          await applyPlan(tx, shopId, planEngagement(applicable), options);
+          return { stored: fresh.length, duplicates: known.size, unmatched: fresh.length - applicable.length };
+        },
+        { maxWait: 10_000, timeout: 60_000 },
+      );
+      return { ...result, ...outcome };
+    } catch (error) {
+      if (attempt < ATTEMPTS && (isUniqueViolation(error) || isWriteConflict(error))) {
+        log.info("sendgrid events: a concurrent delivery overlapped, retrying", { attempt });
+        continue;
+      }
+      throw error;
+    }
+  }
+}
+
+// Prisma's inputs are typed per field; the plan names fields as data, so the
+// where/data objects are built generically and typed once here.
+type MessageWhere = Prisma.MessageWhereInput;
+type ProfileWhere = Prisma.CustomerProfileWhereInput;
+
+async function applyPlan(tx: Tx, shopId: string, plan: EngagementPlan, options: RecordOptions): Promise<void> {
+  // unknown → sent: the first statement records when (only where no send time is known), the second the rest.
+  for (const move of plan.markSent) {
+    for (const ids of chunk(move.ids, IDS_PER_QUERY)) {
+      await tx.message.updateMany({ where: { shopId, id: { in: ids }, status: "unknown", sentAt: null }, data: { status: "sent", sentAt: move.at } });
+      await tx.message.updateMany({ where: { shopId, id: { in: ids }, status: "unknown" }, data: { status: "sent" } });
+    }
+  }
+  for (const move of plan.messageEarliest) {
+    for (const ids of chunk(move.ids, IDS_PER_QUERY)) {
+      const where: MessageWhere = { shopId, id: { in: ids }, OR: [{ [move.field]: null }, { [move.field]: { gt: move.at } }] };
+      await tx.message.updateMany({ where, data: { [move.field]: move.at } });
+    }
+  }
+  for (const move of plan.messageCounters) {
+    for (const ids of chunk(move.ids, IDS_PER_QUERY)) {
+      await tx.message.updateMany({ where: { shopId, id: { in: ids } }, data: { [move.field]: { increment: move.by } } });
+    }
+  }
+  for (const move of plan.profileCounters) {
+    for (const ids of chunk(move.ids, IDS_PER_QUERY)) {
+      await tx.customerProfile.updateMany({ where: { shopId, customerId: { in: ids } }, data: { [move.field]: { increment: move.by } } });
+    }
+  }
+  for (const move of plan.profileLatest) {
+    for (const ids of chunk(move.ids, IDS_PER_QUERY)) {
+      const where: ProfileWhere = { shopId, customerId: { in: ids }, OR: [{ [move.field]: null }, { [move.field]: { lt: move.at } }] };
+      await tx.customerProfile.updateMany({ where, data: { [move.field]: move.at } });
+    }
+  }
+  for (const action of plan.suppressions) await applySuppression(tx, shopId, action, options);
+}
+
+/**
+ * A hard bounce suppresses the address. An unsubscribe or spam report does what
+ * our own unsubscribe link does (suppression, local consent, write-back to
+ * Shopify); for a message with no customer (a guest checkout) the address is
+ * suppressed alone, there being no Shopify consent to write.
+ */
+async function applySuppression(tx: Tx, shopId: string, action: SuppressionAction, options: RecordOptions): Promise<void> {
+  const source = `sendgrid:message:${action.messageId}`;
+  const db = tx as unknown as Database; // unsubscribe() joins a caller's transaction (inTransaction runs fn(tx) directly)
+  if (action.cause !== "hard-bounce" && action.customerId) {
+    try {
+      await unsubscribe(shopId, action.customerId, { reason: action.cause, source, db, now: action.at, secret: options.secret });
+    } catch (error) {
+      if (!(error instanceof UnsubscribeError)) throw error; // the customer is gone: the address below still counts
+    }
+  }
+  // The address the message went to, even when the customer's has changed since
+  // (idempotent: usually the row unsubscribe() just wrote).
+  if (action.email && looksLikeEmail(action.email)) {
+    await suppress(shopId, action.email, action.cause, source, { db: tx, secret: options.secret });
+  }
+}
