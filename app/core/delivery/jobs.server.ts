@@ -1,9 +1,11 @@
 // Delivery's job types, registered on the process's queue in one place
 // (app/jobs/index.server.ts calls this). See docs/decisions/011-delivery.md.
 import type { embeddedQueue } from "../../jobs/queue.server";
+import { DELIVERY_TICK_JOB } from "./job-types";
+import { deliveryTickHandler } from "./tick.server";
 
 type Registry = Pick<ReturnType<typeof embeddedQueue>, "register" | "enqueue">;
 
 export function registerDeliveryJobs(queue: Registry): void {
-  void queue;
+  queue.register(DELIVERY_TICK_JOB, deliveryTickHandler({ queue }));
 }
