@@ -2,7 +2,9 @@
 //   - finished job rows are deleted after a retention period, so the Job table
 //     stays bounded (customers/redact scans a shop's jobs for personal data);
 //   - every installed shop's nightly recompute is (re)queued, in case a chain
-//     broke (a job row lost, a shop installed before the schedule existed).
+//     broke (a job row lost, a shop installed before the schedule existed);
+//   - every installed shop with delivery work (a flow on, a launch pending, a
+//     message waiting) has its per-minute delivery tick chain (re)started.
 // ensureSchedules also runs when a worker starts (queue.onStart), so a new
 // deployment is armed without waiting for a night. All of it is idempotent:
 // the keys name the slot's day.
@@ -10,6 +12,7 @@ import type { Database } from "../db.server";
 import { logger } from "../logger.server";
 import { BACKFILL_JOB } from "../core/backfill/backfill.server";
 import { dailyRecomputeKey, scheduleDailyRecompute } from "../core/audience/profiles/job.server";
+import { nextMinute, scheduleTick, shopsNeedingTicks } from "../core/delivery/tick.server";
 import type { JobHandler, JobQueue } from "./queue.server";
 import { nextDailySlot } from "./schedule";
 
@@ -60,13 +63,16 @@ export async function scheduleMaintenance(queue: Enqueue, now: Date): Promise<bo
 }
 
 /**
- * The next maintenance run, and the next nightly recompute of every installed
- * shop that has none queued (shops in pages; one lookup of keys per page).
+ * The next maintenance run, the next nightly recompute of every installed
+ * shop that has none queued (shops in pages; one lookup of keys per page), and
+ * the delivery tick of every installed shop with delivery work (idempotent per
+ * minute: a live chain already holds the next minute's tick).
  */
 export async function ensureSchedules(db: Database, queue: Enqueue, now: Date): Promise<{ shops: number; queued: number }> {
   await scheduleMaintenance(queue, now);
   let shops = 0;
   let queued = 0;
+  let ticks = 0;
   for (let cursor = ""; ; ) {
     const page = await db.shop.findMany({ where: { status: "installed", id: { gt: cursor } }, orderBy: { id: "asc" }, take: SHOP_PAGE, select: { id: true, installedAt: true } });
     if (page.length === 0) break;
@@ -80,7 +86,11 @@ export async function ensureSchedules(db: Database, queue: Enqueue, now: Date): 
       if (existing.has(keyOf(shop))) continue;
       if ((await scheduleDailyRecompute(queue, shop, now)).created) queued++;
     }
+    for (const shopId of await shopsNeedingTicks(db, page.map((s) => s.id))) {
+      if (await scheduleTick(queue, shopId, nextMinute(now))) ticks++;
+    }
   }
+  if (ticks > 0) logger.info("delivery ticks started", { shops: ticks });
   return { shops, queued };
 }
 

@@ -15,6 +15,7 @@ import { stepBrief } from "../content/input";
 import { cleanNote, noteHints } from "../content/note";
 import { DEFAULT_MAX_ATTEMPTS, reviseDraft, type ContentProvider } from "../content/provider";
 import { contentProvider } from "../content/provider.server";
+import { scheduleTick } from "../delivery/tick.server";
 import { FLOW_DEFAULTS, FLOW_TYPES, OBJECTIVES, PlanInputError, PlanSchema, proposePlan, revisePlan, type FlowType, type Plan } from "../flows/plan";
 import { zodProblems } from "../flows/plan/validate";
 import { LlmBudget } from "../llm/llm";
@@ -363,7 +364,7 @@ export async function approve(shopId: string, campaignId: string, input: { by: s
 }
 
 /** Switches a built-in flow on (only when its current version is approved) or off (always). */
-export async function setFlowEnabled(shopId: string, campaignId: string, enabled: boolean, options: ServiceOptions = {}): Promise<{ enabled: boolean }> {
+export async function setFlowEnabled(shopId: string, campaignId: string, enabled: boolean, options: QueueOptions = {}): Promise<{ enabled: boolean }> {
   const db = options.db ?? prisma;
   const campaign = await db.campaign.findFirst({ where: { id: campaignId, shopId }, select: { kind: true } });
   if (!campaign) throw new CampaignError("not-found", "This flow does not exist in this shop.");
@@ -372,12 +373,17 @@ export async function setFlowEnabled(shopId: string, campaignId: string, enabled
     await db.campaign.updateMany({ where: { id: campaignId, shopId }, data: { enabled: false } });
     return { enabled: false };
   }
+  const now = options.now ?? new Date();
   await db
     .$transaction(async (tx) => {
       await assertApproved(shopId, campaignId, { db: tx });
-      await tx.campaign.updateMany({ where: { id: campaignId, shopId }, data: { enabled: true } });
+      // enabledAt only when it was off: triggers look back from here, so switching an old flow on mails no history.
+      await tx.campaign.updateMany({ where: { id: campaignId, shopId, enabled: false }, data: { enabled: true, enabledAt: now } });
     })
     .catch(rethrowApproval);
+  // The shop's delivery tick starts now rather than at the next maintenance run.
+  const queue = await defaultQueue(options);
+  if (queue) await scheduleTick(queue, shopId, now);
   return { enabled: true };
 }
 

@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { env } from "../../env.server";
 import { logger } from "../../logger.server";
 import { scheduleAfterWebhook } from "../audience/profiles/triggers.server";
+import { exitOnPurchase } from "../delivery/enrollment-exit.server";
 import { linkPendingBrowsers } from "../pixel/store.server";
 import { mapCheckout, mapCustomer, mapOrder, mapProduct, mapRefund } from "./mappers";
 import { eraseCustomer, markUninstalled, redactCustomer, redactShop, updateScopes } from "./privacy.server";
@@ -53,7 +54,10 @@ const order = topic(zOrderPayload, async (tx, data, { shop }) => {
   // A shop we have no row for yet (the order came before install finished): the
   // HMAC proves Shopify sent it for this app, so the shop exists; create its row.
   if ((await ensureShop(tx, shop, { currency: rec.currency })) === null) return "ignored";
-  return fromWrite((await upsertOrder(tx, shop, rec)).outcome);
+  const written = await upsertOrder(tx, shop, rec);
+  // A purchase ends the flows that exit on it (cart recovery...) at once, not at the next dispatch.
+  if (written.outcome === "created") await exitOnPurchase(shop, { shopifyCustomerId: rec.customer?.shopifyId, email: rec.email, checkoutToken: rec.checkoutToken }, rec.createdAt, { db: tx });
+  return fromWrite(written.outcome);
 });
 
 const refund = topic(zRefundPayload, async (tx, data, { shop }) => {
