@@ -17,8 +17,9 @@
 // i.e. the posterior mean of a Dirichlet whose prior is the level above, with
 // A pseudo-events of prior strength. A person with two clicks mostly follows
 // their segment; one with twenty follows themselves. Counts are smoothed over
-// the neighbouring hours first (a click at 19:00 and one at 21:00 both say
-// "evening"). The hour with the highest posterior among the allowed hours
+// the neighbouring hours first, over ±3 h (a click at 19:00 and one at 21:00
+// both say "evening", and a night owl's 23:00 still points to 20:00 when the
+// night is quiet hours). The hour with the highest posterior among the allowed hours
 // (outside quiet hours) wins. Then exploration: a seeded share of sends take
 // another allowed hour at random, so the shop's curve keeps learning about
 // hours it would otherwise never try. The seed is the message key, so the same
@@ -62,9 +63,11 @@ function normalise(h: readonly number[]): number[] {
   return n > 0 ? h.map((x) => x / n) : h.map(() => 1 / 24);
 }
 
-/** Circular smoothing over neighbouring hours: ¼, ½, ¼. */
+/** Circular smoothing over ±3 hours (weights sum to 1, so counts keep their total). */
+const KERNEL = [0.05, 0.1, 0.2, 0.3, 0.2, 0.1, 0.05];
+
 function smooth(h: readonly number[]): number[] {
-  return h.map((x, i) => 0.25 * h[(i + 23) % 24]! + 0.5 * x + 0.25 * h[(i + 1) % 24]!);
+  return h.map((_, i) => KERNEL.reduce((sum, w, k) => sum + w * h[(i + k - 3 + 24) % 24]!, 0));
 }
 
 /** The posterior mean of a Dirichlet with prior `prior` (a distribution) of strength `a`, after `counts`. */
