@@ -19,6 +19,7 @@
 // are set-based (a few dozen statements for a thousand events) and order-free.
 // Unsubscribes and spam reports go through unsubscribe(), as our own link does
 // (suppression + local consent + write-back job), inside the same transaction.
+import { randomUUID } from "node:crypto";
 import prisma, { isUniqueViolation, type Database } from "../../db.server";
 import { env } from "../../env.server";
 import { readLimited } from "../http/read-limited";
@@ -147,7 +148,7 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-const MESSAGE_REF = { id: true, customerId: true, email: true, test: true, sgMessageId: true } as const;
+const MESSAGE_REF = { id: true, customerId: true, email: true, test: true, sgMessageId: true, status: true } as const;
 
 /** The messages of this shop the events name (by lw_msg, else by send request). Read-only. */
 async function findMessages(db: Db, shopId: string, events: readonly EngagementEvent[]) {
@@ -166,8 +167,66 @@ async function findMessages(db: Db, shopId: string, events: readonly EngagementE
   return { byId, byRequest };
 }
 
-/** Prisma's write-conflict / deadlock error (PostgreSQL): the transaction is retried. */
-const isWriteConflict = (error: unknown) => typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2034";
+/** A write conflict or deadlock (PostgreSQL; P2034, or a raw query's 40P01/40001): the transaction is retried. */
+function isWriteConflict(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  return code === "P2034" || (code === "P2010" && /40P01|40001|deadlock/i.test(String((error as { message?: unknown }).message)));
+}
+
+function providerOf(db: Database): "sqlite" | "postgresql" {
+  // Prisma's generated clients carry their datasource provider (not a public API, but both of ours have it).
+  return (db as unknown as { _activeProvider?: unknown })._activeProvider === "postgresql" ? "postgresql" : "sqlite";
+}
+
+/** How Prisma's SQLite adapter stores a DateTime: "2026-11-27T12:00:00.000+00:00". */
+const sqliteDateTime = (d: Date) => d.toISOString().replace("Z", "+00:00");
+
+const EVENT_COLUMNS = ["id", "shopId", "messageId", "sgEventId", "type", "machineOpen", "occurredAt", "url", "reason", "receivedAt"] as const;
+
+/**
+ * Inserts the events not stored yet and returns their sg_event_ids: one
+ * INSERT … ON CONFLICT DO NOTHING RETURNING per 90 rows (both databases), so
+ * "new" is decided by the unique index itself. On PostgreSQL a concurrent
+ * insert of the same id waits for the other transaction and then skips the
+ * row; on SQLite transactions take turns. Raw SQL because Prisma's createMany
+ * can neither skip duplicates on SQLite nor say which rows it inserted, and
+ * costs about 1 ms a row here.
+ */
+async function insertNew(tx: Tx, provider: "sqlite" | "postgresql", shopId: string, events: readonly EngagementEvent[], matched: ReadonlyMap<string, MessageRef | null>): Promise<Set<string>> {
+  const inserted = new Set<string>();
+  const now = new Date();
+  const date = (d: Date) => (provider === "postgresql" ? d.toISOString() : sqliteDateTime(d));
+  for (const part of chunk(events, ROWS_PER_INSERT)) {
+    const params: Array<string | number | boolean | null> = [];
+    const p = (value: string | number | boolean | null, cast?: string) => {
+      params.push(value);
+      const slot = provider === "postgresql" ? `$${params.length}` : "?";
+      return cast && provider === "postgresql" ? `CAST(${slot} AS ${cast})` : slot;
+    };
+    const rows = part.map((e) => {
+      const reason = e.type === "bounce" && e.bounceType ? `${e.bounceType}: ${e.reason ?? ""}`.slice(0, 500) : e.reason;
+      const cells = [
+        p(randomUUID()),
+        p(shopId),
+        p(matched.get(e.sgEventId)?.id ?? null),
+        p(e.sgEventId),
+        p(e.type),
+        provider === "postgresql" ? p(e.machineOpen, "BOOLEAN") : p(e.machineOpen ? 1 : 0),
+        p(date(e.occurredAt), "TIMESTAMP(3)"),
+        p(e.url),
+        p(reason),
+        p(date(now), "TIMESTAMP(3)"),
+      ];
+      return `(${cells.join(", ")})`;
+    });
+    const columns = EVENT_COLUMNS.map((c) => `"${c}"`).join(", ");
+    const sql = `INSERT INTO "EmailEvent" (${columns}) VALUES ${rows.join(", ")} ON CONFLICT ("sgEventId") DO NOTHING RETURNING "sgEventId"`;
+    const returned = await tx.$queryRawUnsafe<Array<{ sgEventId: string }>>(sql, ...params);
+    for (const row of returned) inserted.add(row.sgEventId);
+  }
+  return inserted;
+}
 
 /**
  * Stores a parsed batch for one shop and applies what is new in it. Safe to
@@ -182,6 +241,7 @@ export async function recordEvents(shopId: string, events: readonly EngagementEv
 
   const { byId, byRequest } = await findMessages(db, shopId, events);
   const matched = new Map<string, MessageRef | null>(events.map((e) => [e.sgEventId, matchMessage(e, byId, byRequest)]));
+  const provider = providerOf(db);
   // Sorted: concurrent batches insert shared keys in one order (no lock-order deadlock on PostgreSQL).
   const sorted = [...events].sort((a, b) => (a.sgEventId < b.sgEventId ? -1 : a.sgEventId > b.sgEventId ? 1 : 0));
 
@@ -189,32 +249,14 @@ export async function recordEvents(shopId: string, events: readonly EngagementEv
     try {
       const outcome = await db.$transaction(
         async (tx) => {
-          const known = new Set<string>();
-          for (const part of chunk(sorted, IDS_PER_QUERY)) {
-            const rows = await tx.emailEvent.findMany({ where: { sgEventId: { in: part.map((e) => e.sgEventId) } }, select: { sgEventId: true } });
-            for (const row of rows) known.add(row.sgEventId);
-          }
-          const fresh = sorted.filter((e) => !known.has(e.sgEventId));
-          for (const part of chunk(fresh, ROWS_PER_INSERT)) {
-            await tx.emailEvent.createMany({
-              data: part.map((e) => ({
-                shopId,
-                messageId: matched.get(e.sgEventId)?.id ?? null,
-                sgEventId: e.sgEventId,
-                type: e.type,
-                machineOpen: e.machineOpen,
-                occurredAt: e.occurredAt,
-                url: e.url,
-                reason: e.type === "bounce" && e.bounceType ? `${e.bounceType}: ${e.reason ?? ""}`.slice(0, 500) : e.reason,
-              })),
-            });
-          }
+          const inserted = await insertNew(tx, provider, shopId, sorted, matched);
+          const fresh = sorted.filter((e) => inserted.has(e.sgEventId));
           const applicable: MatchedEvent[] = fresh.flatMap((event) => {
             const message = matched.get(event.sgEventId);
             return message ? [{ event, message }] : [];
           });
           await applyPlan(tx, shopId, planEngagement(applicable), options);
-          return { stored: fresh.length, duplicates: known.size, unmatched: fresh.length - applicable.length };
+          return { stored: fresh.length, duplicates: sorted.length - fresh.length, unmatched: fresh.length - applicable.length };
         },
         { maxWait: 10_000, timeout: 60_000 },
       );

@@ -139,6 +139,8 @@ export interface MessageRef {
   email: string | null;
   test: boolean;
   sgMessageId: string | null;
+  /** Message.status when read; absent = unknown to the caller. */
+  status?: string;
 }
 
 /**
@@ -294,7 +296,9 @@ export function planEngagement(matched: readonly MatchedEvent[]): EngagementPlan
   const suppressions = new Map<string, SuppressionAction>();
 
   for (const { event: e, message: m } of matched) {
-    sent.add("sentAt", m.id, e.occurredAt);
+    // Only an `unknown` outcome changes (compare-and-set in SQL); `sending` is included
+    // because a worker that died mid-request may mark it unknown while we run.
+    if (m.status === undefined || m.status === "unknown" || m.status === "sending") sent.add("sentAt", m.id, e.occurredAt);
     const field = messageFieldFor(e);
     if (field) earliest.add(field, m.id, e.occurredAt);
     const humanOpen = e.type === "open" && !e.machineOpen;
