@@ -222,14 +222,12 @@ describe.each(backends)("job queue contract: $name", ({ skip, backend: makeBacke
     q.register("contract.narrow", handler("contract.narrow"), { concurrency: 2 });
     for (let i = 0; i < 16; i++) await q.enqueue("contract.wide", { i });
     for (let i = 0; i < 10; i++) await q.enqueue("contract.narrow", { i });
-    const started = Date.now();
     const stop = q.start({ concurrency: 4, pollMs: 20 });
     await until("all 26 jobs ran", () => finished === 26, 20_000);
     await stop();
+    // Reached, never passed (a wall-clock bound would be flaky on a busy machine; the peak proves the overlap).
     expect(peak).toBe(4);
     expect(peakOfType["contract.narrow"]).toBe(2);
-    // 26 jobs of 60 ms at 4 at once: well under the 1.56 s they take one by one.
-    expect(Date.now() - started).toBeLessThan(26 * 60);
   });
 
   it("graceful shutdown waits for the running job and takes no new one; a restarted worker runs the rest", async () => {
