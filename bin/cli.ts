@@ -300,26 +300,28 @@ prisma/dev.db; a postgres:// URL uses the PostgreSQL migrations).`,
     },
   },
   worker: {
-    summary: "run background jobs (install backfill, …) without serving HTTP",
-    usage: `Usage: loopwise worker
+    summary: "run background jobs (install backfill, sending, …) without serving HTTP",
+    usage: `Usage: loopwise worker [--concurrency N]
 
-Runs the job worker until SIGINT/SIGTERM, then finishes the job in hand.
-Needs the app's environment (.env or variables: SHOPIFY_API_KEY,
-SHOPIFY_API_SECRET, SHOPIFY_APP_URL, DATABASE_URL). Run any number of them
-beside web processes started with LOOPWISE_WORKER=off.`,
+Runs the job worker until SIGINT/SIGTERM, then takes no new job, lets the
+running ones finish and exits (a second signal exits at once; those jobs run
+again elsewhere after their lease). Needs the app's environment (.env or
+variables: SHOPIFY_API_KEY, SHOPIFY_API_SECRET, SHOPIFY_APP_URL, DATABASE_URL).
+Run any number of them beside web processes started with LOOPWISE_WORKER=off.
+LOOPWISE_QUEUE=bullmq (with REDIS_URL) takes jobs from Redis instead of the
+database; workers then also relay jobs written to the Job table in a
+transaction (the outbox).
+
+  --concurrency N   jobs at once in this process (default 1 on SQLite, 4 on PostgreSQL)`,
     run: async (argv) => {
-      const { values } = parseCommand("worker", argv, {});
+      const { values } = parseCommand("worker", argv, { concurrency: { type: "string" } });
       if (values.help) return help("worker");
       await import("dotenv/config");
       process.env.NODE_ENV ??= "production";
+      const { defaultConcurrency, runWorker } = await import("../app/jobs/worker.server");
+      const concurrency = intOption("worker", "concurrency", values.concurrency, defaultConcurrency(process.env.DATABASE_URL), { min: 1, max: 256 });
       const { queue } = await import("../app/jobs/index.server");
-      const stop = queue.start();
-      log(`worker ${process.pid} started`);
-      await new Promise<void>((resolve) => {
-        for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => resolve());
-      });
-      log("worker stopping: finishing the job in hand…");
-      await stop();
+      await runWorker(queue, { concurrency, log });
       return 0;
     },
   },

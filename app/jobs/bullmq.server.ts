@@ -58,7 +58,8 @@ export function bullmqQueue(options: BullmqOptions): JobWorker {
   const backoffMs = options.backoffMs ?? 1000;
   const keepMs = (options.keepDays ?? 8) * DAY_MS;
   // Enqueuers fail fast when Redis is away; workers wait for it to come back.
-  const producer = new Redis(options.redisUrl, { maxRetriesPerRequest: 3 });
+  // lazyConnect: a web process that never enqueues opens no connection.
+  const producer = new Redis(options.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
   let consumer: Redis | null = null;
   const queues = new Map<string, Queue<JobData>>();
   const handlers = new Map<string, { handler: JobHandler; limit: number | null }>();

@@ -1,15 +1,20 @@
 // The process's job queue and the registry of job handlers. Modules that own
 // a kind of job export a handler and are registered here, in one place.
+// LOOPWISE_QUEUE picks the backend: the Job table (embedded, default) or BullMQ
+// on REDIS_URL. Either way code that must queue inside a database transaction
+// writes a Job row (with BullMQ, workers relay those rows: outbox.server.ts).
 import prisma from "../db.server";
+import { env } from "../env.server";
 import { BACKFILL_JOB, backfillJobHandler } from "../core/backfill/backfill.server";
 import { PROFILES_JOB, profilesJobHandler } from "../core/audience/profiles/job.server";
 import { CAMPAIGN_DRAFTS_JOB, campaignDraftsHandler } from "../core/campaigns/generate.server";
 import { CONSENT_WRITEBACK_JOB, consentWritebackHandler } from "../core/delivery/consent.server";
 import { registerDeliveryJobs } from "../core/delivery/jobs.server";
 import { ensureSchedules, MAINTENANCE_JOB, maintenanceJobHandler } from "./maintenance.server";
-import { embeddedQueue } from "./queue.server";
+import { bullmqQueue } from "./bullmq.server";
+import { embeddedQueue, type JobWorker } from "./queue.server";
 
-export const queue = embeddedQueue(prisma);
+export const queue: JobWorker = env.LOOPWISE_QUEUE === "bullmq" ? bullmqQueue({ redisUrl: env.REDIS_URL, db: prisma }) : embeddedQueue(prisma);
 
 queue.register(BACKFILL_JOB, backfillJobHandler());
 queue.register(PROFILES_JOB, profilesJobHandler(queue));
