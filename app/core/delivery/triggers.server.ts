@@ -82,11 +82,16 @@ function parsePlan(id: string, plan: unknown): Plan | null {
   return parsed.success ? parsed.data : null;
 }
 
-/** The earliest trigger time a flow may enroll from at `now`. */
+/**
+ * The earliest trigger time a scan looks at. For the first SCAN_WINDOW_MS after
+ * the flow was switched on: its lookback before enabledAt (the recent past it
+ * should still act on). After that: the scan window only, since everything
+ * older was seen by earlier scans.
+ */
 export function windowStart(now: Date, enabledAt: Date | null, lookbackMs: number): Date {
-  const scan = now.getTime() - SCAN_WINDOW_MS;
-  const lookback = (enabledAt ?? now).getTime() - lookbackMs;
-  return new Date(Math.max(scan, lookback));
+  const on = (enabledAt ?? now).getTime();
+  if (now.getTime() - on < SCAN_WINDOW_MS) return new Date(on - lookbackMs);
+  return new Date(now.getTime() - SCAN_WINDOW_MS);
 }
 
 /** Runs every trigger of the shop once; idempotent. */
