@@ -24,7 +24,6 @@ import prisma, { isUniqueViolation, type Database } from "../../db.server";
 import { env } from "../../env.server";
 import { readLimited } from "../http/read-limited";
 import { logger as rootLogger, requestLogger, type Logger } from "../../logger.server";
-import type { Prisma } from "@prisma/client";
 import type { Db, Tx } from "../ingest/store.server";
 import {
   countSkipped,
@@ -174,7 +173,7 @@ function isWriteConflict(error: unknown): boolean {
   return code === "P2034" || (code === "P2010" && /40P01|40001|deadlock/i.test(String((error as { message?: unknown }).message)));
 }
 
-function providerOf(db: Database): "sqlite" | "postgresql" {
+function providerOf(db: Database): Provider {
   // Prisma's generated clients carry their datasource provider (not a public API, but both of ours have it).
   return (db as unknown as { _activeProvider?: unknown })._activeProvider === "postgresql" ? "postgresql" : "sqlite";
 }
@@ -193,7 +192,7 @@ const EVENT_COLUMNS = ["id", "shopId", "messageId", "sgEventId", "type", "machin
  * can neither skip duplicates on SQLite nor say which rows it inserted, and
  * costs about 1 ms a row here.
  */
-async function insertNew(tx: Tx, provider: "sqlite" | "postgresql", shopId: string, events: readonly EngagementEvent[], matched: ReadonlyMap<string, MessageRef | null>): Promise<Set<string>> {
+async function insertNew(tx: Tx, provider: Provider, shopId: string, events: readonly EngagementEvent[], matched: ReadonlyMap<string, MessageRef | null>): Promise<Set<string>> {
   const inserted = new Set<string>();
   const now = new Date();
   const date = (d: Date) => (provider === "postgresql" ? d.toISOString() : sqliteDateTime(d));
@@ -255,7 +254,7 @@ export async function recordEvents(shopId: string, events: readonly EngagementEv
             const message = matched.get(event.sgEventId);
             return message ? [{ event, message }] : [];
           });
-          await applyPlan(tx, shopId, planEngagement(applicable), options);
+          await applyPlan(tx, provider, shopId, planEngagement(applicable), options);
           return { stored: fresh.length, duplicates: sorted.length - fresh.length, unmatched: fresh.length - applicable.length };
         },
         { maxWait: 10_000, timeout: 60_000 },
@@ -271,41 +270,94 @@ export async function recordEvents(shopId: string, events: readonly EngagementEv
   }
 }
 
-// Prisma's inputs are typed per field; the plan names fields as data, so the
-// where/data objects are built generically and typed once here.
-type MessageWhere = Prisma.MessageWhereInput;
-type ProfileWhere = Prisma.CustomerProfileWhereInput;
+type Provider = "sqlite" | "postgresql";
+type ColumnRule = "earliest" | "latest" | "increment";
 
-async function applyPlan(tx: Tx, shopId: string, plan: EngagementPlan, options: RecordOptions): Promise<void> {
-  // unknown → sent: the first statement records when (only where no send time is known), the second the rest.
+/** Rows per bulk UPDATE: up to 9 values each, under SQLite's 999 bound values. */
+const ROWS_PER_UPDATE = 90;
+
+/**
+ * One UPDATE … FROM (VALUES …) per 90 rows, on both databases (SQLite ≥ 3.33):
+ * each row carries its own values, and each column moves only forward, in SQL,
+ * against what is stored at that moment: "earliest" keeps the smaller time,
+ * "latest" the larger, "increment" adds. A value of null (or 0) leaves the
+ * column as it is. DateTimes compare correctly as text on SQLite: Prisma
+ * stores every one in the same ISO form.
+ */
+async function bulkUpdate(
+  tx: Tx,
+  provider: Provider,
+  table: "Message" | "CustomerProfile",
+  key: "id" | "customerId",
+  shopId: string,
+  columns: ReadonlyArray<{ name: string; rule: ColumnRule }>,
+  rows: ReadonlyMap<string, Record<string, Date | number>>,
+): Promise<void> {
+  if (rows.size === 0) return;
+  const t = provider === "postgresql" ? "t" : `"${table}"`;
+  const set = columns.map(({ name, rule }, i) => {
+    const v = `v.column${i + 2}`;
+    const col = `${t}."${name}"`;
+    if (rule === "increment") return `"${name}" = ${col} + ${v}`;
+    const better = rule === "earliest" ? `${col} > ${v}` : `${col} < ${v}`;
+    return `"${name}" = CASE WHEN ${v} IS NOT NULL AND (${col} IS NULL OR ${better}) THEN ${v} ELSE ${col} END`;
+  });
+  const date = (d: Date) => (provider === "postgresql" ? d.toISOString() : sqliteDateTime(d));
+  for (const part of chunk([...rows.entries()], ROWS_PER_UPDATE)) {
+    const params: Array<string | number | null> = [];
+    const p = (value: string | number | null, cast: string | null) => {
+      params.push(value);
+      return provider === "postgresql" ? (cast ? `CAST($${params.length} AS ${cast})` : `$${params.length}`) : "?";
+    };
+    // SQLite's "?" are bound in the order they appear: SET's, then VALUES', then WHERE's.
+    const touched = table === "Message" ? [`"updatedAt" = ${p(date(new Date()), "TIMESTAMP(3)")}`] : [];
+    const values = part.map(([id, row]) => {
+      const cells = [p(id, null)];
+      for (const { name, rule } of columns) {
+        const value = row[name];
+        cells.push(rule === "increment" ? p(typeof value === "number" ? value : 0, "INTEGER") : p(value instanceof Date ? date(value) : null, "TIMESTAMP(3)"));
+      }
+      return `(${cells.join(", ")})`;
+    });
+    const target = provider === "postgresql" ? `"${table}" AS t` : `"${table}"`;
+    const sql = `UPDATE ${target} SET ${[...set, ...touched].join(", ")} FROM (VALUES ${values.join(", ")}) AS v WHERE ${t}."${key}" = v.column1 AND ${t}."shopId" = ${p(shopId, null)}`;
+    await tx.$executeRawUnsafe(sql, ...params);
+  }
+}
+
+const MESSAGE_COLUMNS: ReadonlyArray<{ name: string; rule: ColumnRule }> = [
+  ...(["deliveredAt", "openedAt", "machineOpenedAt", "clickedAt", "bouncedAt", "droppedAt", "spamReportedAt", "unsubscribedAt"] as const).map((name) => ({ name, rule: "earliest" as const })),
+  { name: "opens", rule: "increment" },
+  { name: "clicks", rule: "increment" },
+];
+const PROFILE_COLUMNS: ReadonlyArray<{ name: string; rule: ColumnRule }> = [
+  { name: "emailsDelivered", rule: "increment" },
+  { name: "emailOpens", rule: "increment" },
+  { name: "emailClicks", rule: "increment" },
+  { name: "lastEmailOpenAt", rule: "latest" },
+  { name: "lastEmailClickAt", rule: "latest" },
+];
+
+/** The plan's grouped moves back into one row of values per message or customer. */
+function rowsOf(moves: ReadonlyArray<{ field: string; ids: string[] } & ({ at: Date } | { by: number })>): Map<string, Record<string, Date | number>> {
+  const rows = new Map<string, Record<string, Date | number>>();
+  for (const move of moves) {
+    const value = "at" in move ? move.at : move.by;
+    for (const id of move.ids) rows.set(id, { ...rows.get(id), [move.field]: value });
+  }
+  return rows;
+}
+
+async function applyPlan(tx: Tx, provider: Provider, shopId: string, plan: EngagementPlan, options: RecordOptions): Promise<void> {
+  // unknown → sent (compare-and-set): the first statement records when, where no send time is known.
   for (const move of plan.markSent) {
     for (const ids of chunk(move.ids, IDS_PER_QUERY)) {
       await tx.message.updateMany({ where: { shopId, id: { in: ids }, status: "unknown", sentAt: null }, data: { status: "sent", sentAt: move.at } });
       await tx.message.updateMany({ where: { shopId, id: { in: ids }, status: "unknown" }, data: { status: "sent" } });
     }
   }
-  for (const move of plan.messageEarliest) {
-    for (const ids of chunk(move.ids, IDS_PER_QUERY)) {
-      const where: MessageWhere = { shopId, id: { in: ids }, OR: [{ [move.field]: null }, { [move.field]: { gt: move.at } }] };
-      await tx.message.updateMany({ where, data: { [move.field]: move.at } });
-    }
-  }
-  for (const move of plan.messageCounters) {
-    for (const ids of chunk(move.ids, IDS_PER_QUERY)) {
-      await tx.message.updateMany({ where: { shopId, id: { in: ids } }, data: { [move.field]: { increment: move.by } } });
-    }
-  }
-  for (const move of plan.profileCounters) {
-    for (const ids of chunk(move.ids, IDS_PER_QUERY)) {
-      await tx.customerProfile.updateMany({ where: { shopId, customerId: { in: ids } }, data: { [move.field]: { increment: move.by } } });
-    }
-  }
-  for (const move of plan.profileLatest) {
-    for (const ids of chunk(move.ids, IDS_PER_QUERY)) {
-      const where: ProfileWhere = { shopId, customerId: { in: ids }, OR: [{ [move.field]: null }, { [move.field]: { lt: move.at } }] };
-      await tx.customerProfile.updateMany({ where, data: { [move.field]: move.at } });
-    }
-  }
+  await bulkUpdate(tx, provider, "Message", "id", shopId, MESSAGE_COLUMNS, rowsOf([...plan.messageEarliest, ...plan.messageCounters]));
+  await bulkUpdate(tx, provider, "CustomerProfile", "customerId", shopId, PROFILE_COLUMNS, rowsOf([...plan.profileCounters, ...plan.profileLatest]));
   for (const action of plan.suppressions) await applySuppression(tx, shopId, action, options);
 }
 

@@ -92,11 +92,16 @@ async function sendTo(shopId: string, n: number, o: { test?: boolean; guest?: bo
       data: made.slice(i, i + 50).map((m) => ({ id: m.id, shopId, campaignId: "camp-1", customerId: m.customerId, flowType: "win-back", step: 0, key: `k${m.k}`, email: m.email, status: "sending", scheduledFor: new Date(), test: o.test ?? false })),
     });
   }
-  const [response] = await mail.send({
+  const request = {
     from: "shop@example.com",
     subject: "We miss you",
-    content: [{ type: "text/plain", value: "Hello" }],
+    content: [{ type: "text/plain", value: "Hello" }] as [{ type: string; value: string }],
     personalizations: made.map((m) => ({ to: [{ email: m.email }], customArgs: { lw_msg: m.id } })),
+  };
+  // A keep-alive socket the fake closed while the rows were written fails before anything is sent: send again.
+  const [response] = await mail.send(request).catch((error: { code?: string }) => {
+    if (error.code !== "ECONNRESET") throw error;
+    return mail.send(request);
   });
   const xMessageId = String(response.headers["x-message-id"]);
   const status = o.status ?? "sent";
