@@ -6,7 +6,6 @@
 // earlier one is stored", "add n to this counter" (n counts events stored for
 // the first time). Moves are grouped by value, so a batch of thousands of
 // events becomes a few dozen set-based updates instead of one per event.
-import { z } from "zod";
 
 export const EVENT_TYPES = [
   "processed",
@@ -49,58 +48,53 @@ export type BatchParse =
   | { ok: true; events: EngagementEvent[]; skipped: Partial<Record<SkipReason, number>> }
   | { ok: false; error: string };
 
-const text = (max: number) =>
-  z
-    .string()
-    .transform((s) => s.replaceAll("\u0000", "").slice(0, max))
-    .nullish()
-    .catch(null);
+/** A string field, NUL characters dropped (PostgreSQL refuses them in text), capped; anything else is null. */
+function text(value: unknown, max: number): string | null {
+  if (typeof value !== "string") return null;
+  const clean = value.includes("\u0000") ? value.replaceAll("\u0000", "") : value;
+  return clean.slice(0, max);
+}
 
-// Loose where SendGrid is loose (extra fields, numbers as strings), strict
-// where we depend on a field: an event we cannot key or date is skipped.
-const eventSchema = z.object({
-  sg_event_id: z.string().trim().min(1).max(200),
-  event: z.string(),
-  timestamp: z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]),
-  sg_message_id: text(300),
-  lw_msg: text(100),
-  email: text(320),
-  sg_machine_open: z.union([z.boolean(), z.string()]).nullish().catch(null),
-  type: text(40),
-  url: text(MAX_URL_LENGTH),
-  reason: text(MAX_REASON_LENGTH),
-  response: text(MAX_REASON_LENGTH),
-});
-
-const isEventType = (value: string): value is EventType => (EVENT_TYPES as readonly string[]).includes(value);
+const isEventType = (value: unknown): value is EventType => typeof value === "string" && (EVENT_TYPES as readonly string[]).includes(value);
 
 // SendGrid's timestamps are unix seconds; anything before 2001 or after 2100 is not one.
 const MIN_SECONDS = 1e9;
 const MAX_SECONDS = 4.1e9;
 
-/** One raw event → an EngagementEvent, or why it is skipped. */
+function seconds(value: unknown): number | null {
+  const n = typeof value === "number" ? value : typeof value === "string" && /^\d{1,12}$/.test(value) ? Number(value) : NaN;
+  return Number.isFinite(n) && n >= MIN_SECONDS && n <= MAX_SECONDS ? n : null;
+}
+
+/**
+ * One raw event → an EngagementEvent, or why it is skipped. Checked by hand
+ * rather than with zod: a batch holds thousands of events, and this is the
+ * schema: strict where we depend on a field (an event we cannot key, date or
+ * type is skipped), loose elsewhere (extra fields ignored, a wrong-typed
+ * optional field read as absent).
+ */
 export function parseEvent(raw: unknown): EngagementEvent | SkipReason {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return "not-an-object";
-  const parsed = eventSchema.safeParse(raw);
-  if (!parsed.success) {
-    const path = parsed.error.issues[0]?.path[0];
-    return path === "timestamp" ? "bad-timestamp" : path === "event" ? "unknown-type" : "no-event-id";
-  }
-  const e = parsed.data;
+  const e = raw as Record<string, unknown>;
+  const sgEventId = typeof e.sg_event_id === "string" ? e.sg_event_id.trim() : "";
+  if (sgEventId.length === 0 || sgEventId.length > 200) return "no-event-id";
   if (!isEventType(e.event)) return "unknown-type";
-  if (!Number.isFinite(e.timestamp) || e.timestamp < MIN_SECONDS || e.timestamp > MAX_SECONDS) return "bad-timestamp";
-  const sendRequestId = e.sg_message_id ? e.sg_message_id.split(".")[0]! : null;
+  const timestamp = seconds(e.timestamp);
+  if (timestamp === null) return "bad-timestamp";
+  const type = e.event;
+  const sgMessageId = text(e.sg_message_id, 300);
+  const sendRequestId = sgMessageId ? sgMessageId.split(".")[0]! : null;
   return {
-    sgEventId: e.sg_event_id,
-    type: e.event,
-    occurredAt: new Date(Math.round(e.timestamp * 1000)),
-    messageId: e.lw_msg || null,
+    sgEventId,
+    type,
+    occurredAt: new Date(Math.round(timestamp * 1000)),
+    messageId: text(e.lw_msg, 100) || null,
     sendRequestId: sendRequestId || null,
-    email: e.email?.trim() || null,
-    machineOpen: e.event === "open" && (e.sg_machine_open === true || e.sg_machine_open === "true"),
-    bounceType: e.event === "bounce" ? (e.type ?? "bounce") : null,
-    url: e.event === "click" || e.event === "group_unsubscribe" || e.event === "group_resubscribe" ? (e.url ?? null) : null,
-    reason: e.reason ?? e.response ?? null,
+    email: text(e.email, 320)?.trim() || null,
+    machineOpen: type === "open" && (e.sg_machine_open === true || e.sg_machine_open === "true"),
+    bounceType: type === "bounce" ? (text(e.type, 40) ?? "bounce") : null,
+    url: type === "click" || type === "group_unsubscribe" || type === "group_resubscribe" ? text(e.url, MAX_URL_LENGTH) : null,
+    reason: text(e.reason, MAX_REASON_LENGTH) ?? text(e.response, MAX_REASON_LENGTH),
   };
 }
 
