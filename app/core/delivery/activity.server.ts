@@ -6,6 +6,7 @@
 //   campaignProgress(shopId, campaignId, { db, now? })        → SendProgress (the live bar)
 //   recentMessages(shopId, campaignId, { db, limit?, cursor? }) → a page of messages, newest first, addresses masked
 //   messageSummary(shopId, messageId, { db })                 → one message's status and times, or null (not this shop's)
+//   flowsActivity / campaignDelivery / messageView            → what the Flows, review and message pages load
 import prisma, { type Database } from "../../db.server";
 import type { Prisma } from "@prisma/client";
 import {
@@ -20,8 +21,17 @@ import {
   type ReasonContext,
   type SendProgress,
   type StepStatusRow,
+  deliverabilityView,
+  type DeliverabilityView,
+  type MessagePage,
+  type MessageRow,
+  type CampaignDeliveryView,
 } from "./activity";
+export type { MessagePage, MessageRow };
 import { maskEmail } from "./unsubscribe";
+import { deliverabilityFor } from "./deliverability.server";
+import { deliverySettings } from "./settings.server";
+import { renderSentMessage } from "./sent-email.server";
 
 type Db = Database | Prisma.TransactionClient;
 
@@ -94,34 +104,6 @@ export async function campaignProgress(shopId: string, campaignId: string, optio
     if (g._count._all > dueCount) rows.push({ step: g.step, status: "scheduled", due: false, count: g._count._all - dueCount });
   }
   return sendProgress(rows);
-}
-
-export interface MessageRow {
-  id: string;
-  /** The address masked (a***@e***.com), or a placeholder: the page never shows a full address. */
-  recipient: string;
-  step: number;
-  variant: string | null;
-  status: string;
-  statusWords: string;
-  /** Why it was skipped or cancelled, in words; null otherwise. */
-  reason: string | null;
-  scheduledFor: string;
-  sentAt: string | null;
-  deliveredAt: string | null;
-  openedAt: string | null;
-  clickedAt: string | null;
-  bouncedAt: string | null;
-  spamReportedAt: string | null;
-  unsubscribedAt: string | null;
-  /** True when the email as the recipient saw it can be shown (it went out and what it was merged from is kept). */
-  viewable: boolean;
-}
-
-export interface MessagePage {
-  messages: MessageRow[];
-  /** Pass as `cursor` for the next (older) page; null on the last page. */
-  next: string | null;
 }
 
 export const MAX_PAGE = 100;
@@ -232,4 +214,79 @@ export async function messageSummary(shopId: string, messageId: string, options:
   if (!m) return null;
   const emails = await emailsOf(db, shopId, [m]);
   return { ...toRow(m, emails, options.reasons ?? DEFAULT_REASON_CONTEXT), campaignId: m.campaignId, flowType: m.flowType, test: m.test, error: m.error };
+}
+
+// ---- What the pages load (the routes call these and nothing else) ----
+
+/** Deliverability is judged over this window: recent enough to act on, long enough to count. */
+export const DELIVERABILITY_DAYS = 30;
+
+async function reasonContext(shopId: string, db: Db): Promise<ReasonContext> {
+  const settings = await deliverySettings(shopId, { db });
+  return { smartSendingHours: settings.smartSendingHours, weeklyMax: settings.weeklyMax };
+}
+
+export interface FlowsActivityView {
+  /** Counts per flow id. */
+  activity: Record<string, ActivityCounts>;
+  /** The whole shop's deliverability over the last DELIVERABILITY_DAYS days. */
+  deliverability: DeliverabilityView;
+}
+
+/** The Flows page: each flow's activity and the shop's deliverability. */
+export async function flowsActivity(shopId: string, flowIds: readonly string[], options: { db?: Database; now?: Date } = {}): Promise<FlowsActivityView> {
+  const db = options.db ?? prisma;
+  const now = options.now ?? new Date();
+  const since = new Date(now.getTime() - DELIVERABILITY_DAYS * 24 * 3600_000);
+  const [reasons, deliverability] = await Promise.all([reasonContext(shopId, db), deliverabilityFor(shopId, { db, since })]);
+  return { activity: await activityFor(shopId, flowIds, { db, reasons }), deliverability: deliverabilityView(deliverability, DELIVERABILITY_DAYS) };
+}
+
+/** A flow's or campaign's review page: its delivery section (another shop's id shows nothing). */
+export async function campaignDelivery(
+  shop: { id: string; email: string | null },
+  campaignId: string,
+  options: { db?: Database; now?: Date; cursor?: string | null } = {},
+): Promise<CampaignDeliveryView> {
+  const db = options.db ?? prisma;
+  const now = options.now ?? new Date();
+  const since = new Date(now.getTime() - DELIVERABILITY_DAYS * 24 * 3600_000);
+  const reasons = await reasonContext(shop.id, db);
+  const [activity, progress, recent, deliverability, campaign] = await Promise.all([
+    activityFor(shop.id, [campaignId], { db, reasons }),
+    campaignProgress(shop.id, campaignId, { db, now }),
+    recentMessages(shop.id, campaignId, { db, reasons, cursor: options.cursor ?? null }),
+    deliverabilityFor(shop.id, { db, since, campaignId }),
+    db.campaign.findFirst({ where: { id: campaignId, shopId: shop.id }, select: { startsAt: true, launchedAt: true } }),
+  ]);
+  return {
+    activity: activity[campaignId]!,
+    progress,
+    recent,
+    deliverability: deliverabilityView(deliverability, DELIVERABILITY_DAYS),
+    startsAt: campaign?.startsAt?.toISOString() ?? null,
+    launchedAt: campaign?.launchedAt?.toISOString() ?? null,
+    testAddress: shop.email,
+  };
+}
+
+export interface MessageView {
+  message: MessageSummary;
+  campaign: { id: string; name: string; kind: string } | null;
+  /** The email as its recipient received it (subject, HTML, text), or null when it was never sent. */
+  email: { subject: string; html: string; text: string } | null;
+}
+
+/** The message page: one message of this shop and, when it went out, the email re-rendered exactly; null when not this shop's. */
+export async function messageView(shopId: string, messageId: string, options: { db?: Database } = {}): Promise<MessageView | null> {
+  const db = options.db ?? prisma;
+  const reasons = await reasonContext(shopId, db);
+  const message = await messageSummary(shopId, messageId, { db, reasons });
+  if (!message) return null;
+  const [campaign, sent] = await Promise.all([
+    db.campaign.findFirst({ where: { id: message.campaignId, shopId }, select: { id: true, name: true, kind: true } }),
+    renderSentMessage(shopId, messageId, { db }),
+  ]);
+  // The full address stays off the page: the recipient is shown masked, as everywhere else.
+  return { message, campaign, email: sent ? { subject: sent.subject, html: sent.html, text: sent.text } : null };
 }

@@ -2,6 +2,7 @@
 // why messages were held back in words a merchant understands, and a campaign's
 // send progress. Pure: the database reads are in activity.server.ts, and the
 // words run in the browser too.
+import { formatRate, type Deliverability } from "./deliverability";
 
 /** Every status a Message can have (docs/decisions/011-delivery.md), in the order the page lists them. */
 export const MESSAGE_STATUSES = ["scheduled", "queued", "sending", "sent", "skipped", "cancelled", "failed", "unknown"] as const;
@@ -209,6 +210,67 @@ export function sendProgress(rows: readonly StepStatusRow[]): SendProgress {
   const inFlight = ordered.reduce((n, k) => n + steps.get(k)!.inFlight, 0);
   const percent = s.total > 0 ? Math.floor((100 * s.done) / s.total) : 0;
   return { step, total: s.total, done: s.done, sent: s.sent, inFlight, percent, later, active: inFlight > 0 };
+}
+
+export interface MessageRow {
+  id: string;
+  /** The address masked (a***@e***.com), or a placeholder: the page never shows a full address. */
+  recipient: string;
+  step: number;
+  variant: string | null;
+  status: string;
+  statusWords: string;
+  /** Why it was skipped or cancelled, in words; null otherwise. */
+  reason: string | null;
+  scheduledFor: string;
+  sentAt: string | null;
+  deliveredAt: string | null;
+  openedAt: string | null;
+  clickedAt: string | null;
+  bouncedAt: string | null;
+  spamReportedAt: string | null;
+  unsubscribedAt: string | null;
+  /** True when the email as the recipient saw it can be shown (it went out and what it was merged from is kept). */
+  viewable: boolean;
+}
+
+export interface MessagePage {
+  messages: MessageRow[];
+  /** Pass as `cursor` for the next (older) page; null on the last page. */
+  next: string | null;
+}
+
+export interface CampaignDeliveryView {
+  activity: ActivityCounts;
+  progress: SendProgress;
+  recent: MessagePage;
+  deliverability: DeliverabilityView;
+  /** When a launch or campaign goes (ISO), when its audience was enrolled; null for flows. */
+  startsAt: string | null;
+  launchedAt: string | null;
+  /** The address test emails go to (the shop's own). */
+  testAddress: string | null;
+}
+
+/** Deliverability as the page shows it, over the last `days` days. */
+export interface DeliverabilityView extends Deliverability {
+  days: number;
+  /** The rates as the page prints them ("0.12%", "–" when nothing to divide by). */
+  shown: { bounceRate: string; unsubscribeRate: string; spamComplaintRate: string; openRate: string; clickRate: string };
+}
+
+export function deliverabilityView(d: Deliverability, days: number): DeliverabilityView {
+  return {
+    ...d,
+    days,
+    shown: {
+      bounceRate: formatRate(d.rates.bounceRate),
+      unsubscribeRate: formatRate(d.rates.unsubscribeRate),
+      spamComplaintRate: formatRate(d.rates.spamComplaintRate),
+      openRate: formatRate(d.rates.openRate),
+      clickRate: formatRate(d.rates.clickRate),
+    },
+  };
 }
 
 function capitalize(text: string): string {

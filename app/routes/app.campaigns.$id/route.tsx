@@ -9,7 +9,10 @@ import { EmailPreview } from "../../components/campaigns/EmailPreview";
 import { PlanEditor } from "../../components/campaigns/PlanEditor";
 import { usePollWhile } from "../../components/campaigns/usePollWhile";
 import { STATUS_BADGE, whenWords } from "../../components/campaigns/words";
+import { CampaignDelivery } from "../../components/delivery/CampaignDelivery";
+import { campaignDelivery } from "../../core/delivery/activity.server";
 import { approverOf, handleReviewForm, loadReview, MAX_NOTE_CHARS } from "./review.server";
+import { handleDeliveryForm, isDeliveryIntent } from "./delivery.server";
 
 // Keeps Shopify's auth headers on this route's own responses (see app._index).
 export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
@@ -18,17 +21,26 @@ export const meta: MetaFunction = () => [{ title: "Review · Loopwise" }];
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
-  return { review: await loadReview(shop, params.id ?? ""), maxNoteChars: MAX_NOTE_CHARS };
+  const review = await loadReview(shop, params.id ?? "");
+  // The recent-emails list pages by the last message shown (?before=<id>).
+  const before = new URL(request.url).searchParams.get("before");
+  const delivery = await campaignDelivery(shop, review.id, { cursor: before });
+  return { review, delivery, paged: Boolean(before), maxNoteChars: MAX_NOTE_CHARS };
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const context = await requireShop(request);
-  const result = await handleReviewForm(context.shop, params.id ?? "", await request.formData(), { by: approverOf(context) });
+  const form = await request.formData();
+  if (isDeliveryIntent(form.get("intent"))) {
+    const result = await handleDeliveryForm(context.shop, params.id ?? "", form);
+    return data(result, { status: result.ok ? 200 : 422 });
+  }
+  const result = await handleReviewForm(context.shop, params.id ?? "", form, { by: approverOf(context) });
   return data(result, { status: result.ok ? 200 : 422 });
 };
 
 export default function Review() {
-  const { review: r, maxNoteChars } = useLoaderData<typeof loader>();
+  const { review: r, delivery, paged, maxNoteChars } = useLoaderData<typeof loader>();
   const action = `/app/campaigns/${r.id}`;
   const generating = r.rawStatus === "generating";
   // The progress bar follows the drafts as they are written.
@@ -52,6 +64,18 @@ export default function Review() {
         <Layout.Section>
           <BlockStack gap="400">
             <ApprovalCard action={action} kind={r.kind} version={r.version} approval={r.approval} blocked={r.blocked} enabled={r.enabled} timeZone={r.timeZone} />
+            <CampaignDelivery
+              action={action}
+              kind={r.kind}
+              flowType={r.flowType}
+              scheduled={r.plan.trigger.kind === "scheduled"}
+              approved={r.approval.approved && r.approval.version === r.version}
+              delivery={delivery}
+              timeZone={r.timeZone}
+              emails={r.emails.map((e) => ({ step: e.step, variants: e.drafts.map((d) => d.variant) }))}
+              olderUrl={delivery.recent.next ? `${action}?before=${encodeURIComponent(delivery.recent.next)}` : null}
+              newestUrl={paged ? action : null}
+            />
             {generating || r.progress.error || r.progress.done < r.progress.total ? (
               <ProgressCard generating={generating} progress={r.progress} action={action} />
             ) : null}

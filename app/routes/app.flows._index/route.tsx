@@ -5,6 +5,10 @@ import { Badge, Banner, BlockStack, Box, Button, Card, InlineStack, Layout, Link
 import { requireShop } from "../../core/shopify/require-shop.server";
 import { STATUS_BADGE } from "../../components/campaigns/words";
 import { usePollWhile } from "../../components/campaigns/usePollWhile";
+import { ActivitySummary } from "../../components/delivery/ActivitySummary";
+import { DeliverabilityCard } from "../../components/delivery/DeliverabilityCard";
+import { flowsActivity } from "../../core/delivery/activity.server";
+import { emptyCounts, type ActivityCounts } from "../../core/delivery/activity";
 import { loadFlows, toggleFlow, type FlowRow, type ToggleResult } from "./flows.server";
 
 // Keeps Shopify's auth headers on this route's own responses (see app._index).
@@ -14,7 +18,9 @@ export const meta: MetaFunction = () => [{ title: "Flows · Loopwise" }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
-  return { flows: await loadFlows(shop) };
+  const flows = await loadFlows(shop);
+  const delivery = await flowsActivity(shop.id, flows.map((f) => f.id));
+  return { flows, ...delivery };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -24,7 +30,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 export default function Flows() {
-  const { flows } = useLoaderData<typeof loader>();
+  const { flows, activity, deliverability } = useLoaderData<typeof loader>();
   // New flows get their drafts written in the background: follow them.
   usePollWhile(flows.some((f) => f.status === "writing"), 3000);
   return (
@@ -32,8 +38,9 @@ export default function Flows() {
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
+            {deliverability.counts.sent > 0 ? <DeliverabilityCard deliverability={deliverability} scope="your store" /> : null}
             {flows.map((flow) => (
-              <FlowCard key={flow.id} flow={flow} />
+              <FlowCard key={flow.id} flow={flow} activity={activity[flow.id] ?? emptyCounts()} />
             ))}
           </BlockStack>
         </Layout.Section>
@@ -42,7 +49,7 @@ export default function Flows() {
   );
 }
 
-function FlowCard({ flow }: { flow: FlowRow }) {
+function FlowCard({ flow, activity }: { flow: FlowRow; activity: ActivityCounts }) {
   const toggle = useFetcher<ToggleResult>();
   const refused = toggle.state === "idle" && toggle.data && !toggle.data.ok ? toggle.data : null;
   const badge = STATUS_BADGE[flow.status];
@@ -85,6 +92,12 @@ function FlowCard({ flow }: { flow: FlowRow }) {
               ))}
             </ul>
           </Box>
+          <BlockStack gap="100">
+            <Text as="h3" variant="headingSm">
+              Activity
+            </Text>
+            <ActivitySummary activity={activity} name={flow.flowType} />
+          </BlockStack>
           <Text as="p" variant="bodySm" tone="subdued">
             <span data-flow-approval="">{flow.approval}</span>
             {flow.problems > 0 ? ` ${flow.problems} problem${flow.problems === 1 ? "" : "s"} to fix in the drafts.` : ""}

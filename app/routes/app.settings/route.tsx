@@ -1,11 +1,13 @@
 import { data, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { useFetcher, useLoaderData } from "@remix-run/react";
-import { Banner, Button, Card, Checkbox, FormLayout, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
+import { Banner, Box, Button, Card, Checkbox, FormLayout, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState, type ComponentProps } from "react";
 import { requireShop } from "../../core/shopify/require-shop.server";
 import type { FieldErrors, SettingsField, SettingsFields } from "../../components/campaigns/settings-form";
+import { DeliverySettingsSections } from "../../components/delivery/DeliverySettingsSections";
 import { loadSettingsView, saveSettingsForm, type SettingsResult } from "./settings.server";
+import { handleDeliverySettingsForm, isDeliverySettingsIntent, loadDeliverySettingsView } from "./delivery.server";
 
 // Keeps Shopify's auth headers on this route's own responses (see app._index).
 export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
@@ -14,12 +16,19 @@ export const meta: MetaFunction = () => [{ title: "Settings · Loopwise" }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
-  return loadSettingsView(shop);
+  const [settings, delivery] = await Promise.all([loadSettingsView(shop), loadDeliverySettingsView(shop)]);
+  return { ...settings, delivery };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await requireShop(request);
-  const result = await saveSettingsForm(shop, await request.formData());
+  const form = await request.formData();
+  // The delivery sections post their own forms, with an intent.
+  if (isDeliverySettingsIntent(form.get("intent"))) {
+    const result = await handleDeliverySettingsForm(shop, form);
+    return data(result, { status: result.ok ? 200 : 422 });
+  }
+  const result = await saveSettingsForm(shop, form);
   return data(result, { status: result.ok ? 200 : 422 });
 };
 
@@ -121,6 +130,11 @@ export default function Settings() {
           </Layout.Section>
         </Layout>
       </save.Form>
+      <Box paddingBlockStart="500">
+        <Layout>
+          <DeliverySettingsSections initial={view.delivery} />
+        </Layout>
+      </Box>
     </Page>
   );
 }
