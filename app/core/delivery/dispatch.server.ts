@@ -422,14 +422,7 @@ async function apply(db: Database, shopId: string, outcome: PageOutcome, queue: 
     for (let i = 0; i < members.length; i += MAX_BATCH) {
       const batch = members.slice(i, i + MAX_BATCH);
       const batchId = newId("b");
-      const won = await db.$transaction(async (tx) => {
-        let n = 0;
-        for (const m of batch) {
-          const r = await tx.message.updateMany({ where: { id: m.id, shopId, status: "scheduled" }, data: { status: "queued", email: m.email, variant: m.variant, batchId, queuedAt: now } });
-          n += r.count;
-        }
-        return n;
-      });
+      const won = await queueBatch(db, shopId, batch, batchId, now);
       if (won === 0) continue;
       await queue.enqueue(DELIVERY_SEND_JOB, { shopId, batchId } satisfies SendJobPayload, { shopId, idempotencyKey: `send:${batchId}` });
       report.queued += won;
@@ -460,3 +453,42 @@ async function requeueOrphans(db: Database, shopId: string, queue: Pick<JobQueue
     if (created) logger.warn("delivery: send job re-enqueued for an orphaned batch", { shop: shopId, batchId: r.batchId });
   }
 }
+
+/** Rows per bulk email UPDATE: 2 parameters each, under Prisma's SQLite limit of 999. */
+const EMAIL_ROWS = 400;
+
+/**
+ * One batch, in one transaction: the compare-and-set (scheduled → queued with
+ * this batchId and variant) is one statement, so of two dispatchers racing for a
+ * message exactly one wins it; then the won rows get their addresses, in bulk
+ * (UPDATE … FROM (VALUES …), SQLite ≥ 3.33 and PostgreSQL; one UPDATE per row
+ * on any other client). Returns how many messages this dispatcher queued.
+ */
+async function queueBatch(db: Database, shopId: string, batch: Array<{ id: string; email: string; variant: string }>, batchId: string, now: Date): Promise<number> {
+  const provider = (db as unknown as { _activeProvider?: unknown })._activeProvider;
+  return db.$transaction(async (tx) => {
+    let won = 0;
+    for (const ids of chunks(batch.map((m) => m.id))) {
+      won += (await tx.message.updateMany({ where: { shopId, id: { in: ids }, status: "scheduled" }, data: { status: "queued", variant: batch[0]!.variant, batchId, queuedAt: now } })).count;
+    }
+    if (won === 0) return 0;
+    if (provider !== "sqlite" && provider !== "postgresql") {
+      for (const m of batch) await tx.message.updateMany({ where: { id: m.id, batchId }, data: { email: m.email } });
+      return won;
+    }
+    for (let i = 0; i < batch.length; i += EMAIL_ROWS) {
+      const rows = batch.slice(i, i + EMAIL_ROWS);
+      const params: string[] = [];
+      const p = (value: string) => {
+        params.push(value);
+        return provider === "postgresql" ? `CAST($${params.length} AS TEXT)` : "?";
+      };
+      const values = rows.map((m) => `(${p(m.id)}, ${p(m.email)})`).join(", ");
+      const target = provider === "postgresql" ? `"Message" AS t` : `"Message"`;
+      const self = provider === "postgresql" ? "t" : `"Message"`;
+      await tx.$executeRawUnsafe(`UPDATE ${target} SET "email" = v.column2 FROM (VALUES ${values}) AS v WHERE ${self}."id" = v.column1 AND ${self}."batchId" = ${p(batchId)}`, ...params);
+    }
+    return won;
+  });
+}
+

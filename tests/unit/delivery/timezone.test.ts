@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { customerTimeZone, localHour, nextLocalHour, offsetMinutes, zonedInstant } from "~/core/delivery/timezone";
+import { customerTimeZone, localHour, localParts, nextLocalHour, offsetMinutes, zonedInstant } from "~/core/delivery/timezone";
 
 describe("customerTimeZone", () => {
   it("reads US, Canadian and Australian states by code or name, and single-zone countries", () => {
@@ -39,3 +39,20 @@ describe("local clock arithmetic", () => {
     expect(nextLocalHour(new Date("2026-05-11T13:00:00Z"), 9, "America/New_York").toISOString()).toBe("2026-05-11T13:00:00.000Z");
   });
 });
+
+describe("cached offsets", () => {
+  it("agree with Intl at every instant tried, across DST and half-hour zones", () => {
+    const zones = ["America/New_York", "America/St_Johns", "Asia/Kolkata", "Australia/Adelaide", "Europe/London", "Pacific/Auckland", "UTC"];
+    const formats = new Map(zones.map((zone) => [zone, new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric" })]));
+    let t = Date.UTC(2026, 0, 1);
+    for (let i = 0; i < 1500; i++) {
+      t += 2 * 2_917_000 + (i % 7) * 61_000; // about 97 min apart, drifting through the minutes
+      for (const zone of zones) {
+        const p = Object.fromEntries(formats.get(zone)!.formatToParts(new Date(t)).filter((x) => x.type !== "literal").map((x) => [x.type, Number(x.value)]));
+        const mine = localParts(new Date(t), zone);
+        expect([mine.year, mine.month, mine.day, mine.hour, mine.minute]).toEqual([p.year, p.month, p.day, p.hour! % 24, p.minute]);
+      }
+    }
+  });
+});
+
