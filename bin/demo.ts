@@ -8,6 +8,8 @@ import { describeStore, generateDemoStore, DEMO_SHOP_DOMAIN, type DemoStoreOptio
 import { replayStore, type ReplaySummary } from "../app/demo/replay.server";
 import { adminHostParam, mintSessionToken } from "../app/core/shopify/session-token";
 import type { DemoStore } from "../app/demo/types";
+import type { FakeSendGrid } from "../tests/fakes/sendgrid";
+import { headlessRecipients, liveRecipients, startDemoSendGrid } from "./demo-sendgrid";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const DEMO_DATABASE = path.join(root, "prisma", "demo.db");
@@ -126,7 +128,19 @@ export async function startFakeAdmin(store: DemoStore): Promise<Closable & { ori
   return fake;
 }
 
-export function demoEnv(opts: { databaseUrl: string; adminOrigin: string; shop: string; appUrl?: string }): Record<string, string | undefined> {
+/** Where the fake SendGrid writes the demo's emails: beside the demo database (prisma/demo-emails/ by default). */
+export function demoEmailDir(databaseFile: string): string {
+  return path.join(path.dirname(databaseFile), `${path.basename(databaseFile, path.extname(databaseFile))}-emails`);
+}
+
+export interface DemoSendGridEnv {
+  origin: string;
+  apiKey: string;
+  /** The fake's event-webhook key: the app verifies the fake's signed events with it. */
+  publicKey: string;
+}
+
+export function demoEnv(opts: { databaseUrl: string; adminOrigin: string; shop: string; appUrl?: string; sendgrid?: DemoSendGridEnv }): Record<string, string | undefined> {
   return {
     NODE_ENV: process.env.NODE_ENV === "test" ? "test" : "development",
     SHOPIFY_API_KEY: DEMO_API_KEY,
@@ -141,6 +155,10 @@ export function demoEnv(opts: { databaseUrl: string; adminOrigin: string; shop: 
     // per-browser pixel limits for the demo process only.
     PIXEL_RATE_PER_SHOP: "1000000",
     PIXEL_RATE_PER_BROWSER: "1000000",
+    // Mail goes to the local fake SendGrid; its signed events come back to the real webhook route.
+    SENDGRID_API_URL: opts.sendgrid?.origin,
+    SENDGRID_API_KEY: opts.sendgrid?.apiKey,
+    SENDGRID_WEBHOOK_PUBLIC_KEY: opts.sendgrid?.publicKey,
   };
 }
 
@@ -257,6 +275,11 @@ function progressLogger(log: (line: string) => void) {
 export interface DemoRun {
   app: Closable & { url: string };
   fake: Closable & { origin: string };
+  /** The fake SendGrid: every email the app sends lands here, and as an .eml file in `emailDir`. */
+  sendgrid: FakeSendGrid;
+  emailDir: string;
+  /** The demo shop's event-webhook address on the app (/webhooks/sendgrid/<token>). */
+  eventWebhookUrl: string;
   store: DemoStore;
   replay: ReplaySummary;
   databaseUrl: string;
@@ -274,7 +297,8 @@ export interface DemoRun {
 export async function seedDemo(opts: DemoOptions): Promise<DemoRun> {
   refuseProduction();
   const started = performance.now();
-  const file = opts.database ?? DEMO_DATABASE;
+  // LOOPWISE_DEMO_DATABASE: tests run the real demo on a database of their own.
+  const file = opts.database ?? process.env.LOOPWISE_DEMO_DATABASE ?? DEMO_DATABASE;
   opts.log(`preparing ${path.relative(root, file)}…`);
   const unlock = lockDatabase(file);
   const databaseUrl = prepareDatabase(file);
@@ -286,9 +310,12 @@ export async function seedDemo(opts: DemoOptions): Promise<DemoRun> {
   const counts = describeStore(store);
   opts.log(`generated ${counts.products} products, ${counts.customers} customers, ${counts.orders} orders, ${counts.checkouts} abandoned checkouts, ${counts.browseEvents} browse events in ${generateSeconds.toFixed(1)} s`);
   const fake = await startFakeAdmin(store);
+  const emailDir = demoEmailDir(file);
+  const sendgrid = await startDemoSendGrid(emailDir);
   let app: (Closable & { url: string }) | null = null;
   try {
-    app = await startApp(opts.port, demoEnv({ databaseUrl, adminOrigin: fake.origin, shop: store.shop.domain, appUrl: opts.port ? `http://127.0.0.1:${opts.port}` : undefined }));
+    const sendgridEnv = { origin: sendgrid.origin, apiKey: sendgrid.apiKey, publicKey: sendgrid.eventWebhook.publicKey };
+    app = await startApp(opts.port, demoEnv({ databaseUrl, adminOrigin: fake.origin, shop: store.shop.domain, appUrl: opts.port ? `http://127.0.0.1:${opts.port}` : undefined, sendgrid: sendgridEnv }));
     opts.log(`app on ${app.url}; installing ${store.shop.domain}…`);
     await installShop(app.url, store.shop.domain);
     opts.log(`replaying ${counts.webhooks} webhooks and ${counts.browseEvents} pixel events…`);
@@ -300,10 +327,14 @@ export async function seedDemo(opts: DemoOptions): Promise<DemoRun> {
     const flows = await seedFlows(databaseUrl, store.shop.domain);
     opts.log(`wrote ${flows.drafts} drafts for ${flows.flows} built-in flows in ${flows.seconds.toFixed(1)} s`);
     if (flows.draftsWithProblems > 0) opts.log(`warning: ${flows.draftsWithProblems} flow drafts have validation problems`);
+    const eventWebhookUrl = await webhookUrlFor(databaseUrl, app.url, store.shop.domain);
     const running = app;
     return {
       app: running,
       fake,
+      sendgrid,
+      emailDir,
+      eventWebhookUrl,
       store,
       replay,
       databaseUrl,
@@ -314,15 +345,62 @@ export async function seedDemo(opts: DemoOptions): Promise<DemoRun> {
       close: async () => {
         await running.close();
         await fake.close();
+        await sendgrid.close();
         unlock();
       },
     };
   } catch (error) {
     await app?.close();
     await fake.close();
+    await sendgrid.close();
     unlock();
     throw error;
   }
+}
+
+/** The shop's SendGrid event-webhook address on the app (its token is created on first use). */
+export async function webhookUrlFor(databaseUrl: string, appUrl: string, shop: string): Promise<string> {
+  const { openDatabase } = await import("../app/db.server");
+  const { ensureWebhookToken, buildEventWebhookUrl } = await import("../app/core/delivery/webhook-token.server");
+  const db = openDatabase(databaseUrl);
+  try {
+    return buildEventWebhookUrl(appUrl, await ensureWebhookToken(shop, { db }));
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+/**
+ * Headless: the merchant approves every demo flow, delivery runs on the demo's
+ * clock (app/demo/delivery.server.ts) and the recipients answer through the
+ * real event webhook. Returns what came of it, read back from the database.
+ */
+export async function deliverDemo(run: DemoRun, opts: Pick<DemoOptions, "seed" | "log">) {
+  const { openDatabase } = await import("../app/db.server");
+  const { runDemoDelivery, deliveryCounts } = await import("../app/demo/delivery.server");
+  const db = openDatabase(run.databaseUrl);
+  const started = performance.now();
+  try {
+    const recipients = headlessRecipients(run.sendgrid, run.eventWebhookUrl, { seed: opts.seed, shopHosts: [run.store.shop.domain] });
+    let events = 0;
+    const report = await runDemoDelivery(run.store.shop.domain, {
+      db,
+      now: new Date(run.store.now),
+      sendgrid: { appKey: run.sendgrid.apiKey, apiUrl: run.sendgrid.origin, secret: DEMO_API_SECRET, production: false },
+      afterSend: async (at) => void (events += await recipients.playNew(at)),
+      log: opts.log,
+    });
+    const counts = await deliveryCounts(db, run.store.shop.domain);
+    const seconds = (performance.now() - started) / 1000;
+    opts.log(`delivery: ${report.flowsApproved} flows approved, ${counts.messagesSent} emails sent in ${report.ticks} ticks up to ${report.simulatedUntil.toISOString()}, ${events} recipient events posted, in ${seconds.toFixed(1)} s`);
+    return { ...report, ...counts, eventsPosted: events, seconds };
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+export function emlFiles(dir: string): number {
+  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".eml")).length : 0;
 }
 
 /** Keeps stdout for the JSON summary: the app's own console output goes to stderr. */
@@ -338,6 +416,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   const run = await seedDemo(opts);
   const file = run.databaseUrl.replace(/^file:/, "");
   if (opts.headless) {
+    const delivery = await deliverDemo(run, opts);
     const summary = {
       ...(await summarize(run.databaseUrl, run.store.shop.domain)),
       seed: opts.seed,
@@ -353,6 +432,26 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
       flows: run.flows.flows,
       drafts: run.flows.drafts,
       flowsSeconds: round(run.flows.seconds),
+      flowsApproved: delivery.flowsApproved,
+      messagesSent: delivery.messagesSent,
+      messagesSkipped: delivery.messagesSkipped,
+      messagesCancelled: delivery.messagesCancelled,
+      messagesScheduled: delivery.messagesScheduled,
+      messagesFailed: delivery.messagesFailed,
+      sendRequests: delivery.sendRequests,
+      emailDir: run.emailDir,
+      emlFiles: emlFiles(run.emailDir),
+      delivered: delivery.delivered,
+      opens: delivery.opens,
+      machineOpens: delivery.machineOpens,
+      clicks: delivery.clicks,
+      bounces: delivery.bounces,
+      spamReports: delivery.spamReports,
+      unsubscribes: delivery.unsubscribes,
+      emailEvents: delivery.events,
+      deliveryTicks: delivery.ticks,
+      simulatedUntil: delivery.simulatedUntil.toISOString(),
+      deliverySeconds: round(delivery.seconds),
     };
     process.stdout.write(opts.json ? JSON.stringify(summary) + "\n" : formatSummary(summary));
     // Closing waits for the worker's current job (a long backfill, say): give it 5 s, then exit.
@@ -360,10 +459,16 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     return 0;
   }
   const url = `${run.app.url}/demo`;
-  process.stdout.write(`\nLoopwise demo is ready (seeded in ${run.timings.seedSeconds.toFixed(1)} s).\nOpen ${url}\nPress Ctrl+C to stop.\n`);
+  // The app's in-process worker runs the delivery tick once the merchant switches a flow on; these recipients answer what arrives.
+  const recipients = liveRecipients(run.sendgrid, run.eventWebhookUrl, { seed: opts.seed, shopHosts: [run.store.shop.domain], log: opts.log });
+  process.stdout.write(
+    `\nLoopwise demo is ready (seeded in ${run.timings.seedSeconds.toFixed(1)} s).\nOpen ${url}\n` +
+      `Approve a flow under Flows and switch it on: its due emails go to a local fake SendGrid and are written to ${path.relative(process.cwd(), run.emailDir) || run.emailDir}/ as .eml files; simulated recipients open and click a few seconds later.\nPress Ctrl+C to stop.\n`,
+  );
   await new Promise<void>((resolve) => {
     for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => resolve());
   });
+  await recipients.stop();
   await run.close();
   return 0;
 }

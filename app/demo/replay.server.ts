@@ -72,7 +72,19 @@ async function deliver(d: Delivery, shop: string, target: ReplayTarget, routes: 
     headers = { "Content-Type": "application/json", Origin: `https://${shop}` };
   }
   for (let attempt = 0; ; attempt++) {
-    const res = await fetch(url, { method: "POST", headers, body: d.body });
+    let res: Response;
+    try {
+      res = await fetch(url, { method: "POST", headers, body: d.body });
+    } catch (error) {
+      // A reset keep-alive socket (the server closed it while a busy event loop
+      // held the client's timers) is sent again: webhooks carry their event id
+      // and pixel events theirs, so the app stores a redelivery once.
+      if (attempt < maxRetries && networkError(error)) {
+        await sleep(200 * 2 ** attempt);
+        continue;
+      }
+      throw error;
+    }
     if (res.ok) {
       await res.arrayBuffer();
       return;
@@ -86,6 +98,11 @@ async function deliver(d: Delivery, shop: string, target: ReplayTarget, routes: 
     const what = d.kind === "webhook" ? `webhook ${d.topic} (event ${d.eventId})` : `pixel batch of ${d.events} events`;
     throw new ReplayError(`${what} → ${url} answered ${res.status}: ${text}`, res.status, what);
   }
+}
+
+function networkError(error: unknown): boolean {
+  const code = (error as { cause?: { code?: string } } | null)?.cause?.code;
+  return error instanceof TypeError && (code === "ECONNRESET" || code === "EPIPE" || code === "UND_ERR_SOCKET");
 }
 
 /** Runs lanes with at most `concurrency` deliveries in flight; stops at the first error. */
