@@ -7,7 +7,7 @@ import type { Database } from "../../db.server";
 import { draftCopy, type ProductSource } from "../content/draft";
 import type { CatalogProduct } from "../content/facts";
 import type { Plan, PlanStep } from "../flows/plan";
-import { loadCustomerContext, recommendFor, type RecommendedProduct } from "../recommend/recommend.server";
+import { recommendFor, type RecommendedProduct } from "../recommend/recommend.server";
 import { compileEmail, type CompiledEmail } from "../render/compile.server";
 import { RenderInputError, type Behaviour, type Recipient, type RenderProduct } from "../render/types";
 import { BLOCK_FOR_SOURCE, readStoredDraft, variantIndex, variantLetter } from "./drafts";
@@ -78,6 +78,34 @@ export interface RecipientInput {
   firstName: string | null;
   offer: Recipient["offer"];
   unsubscribeUrl: string;
+  /** Their latest order, when the caller read it for many recipients at once (latestOrders); else it is read here. */
+  latestOrder?: LatestOrder | null;
+}
+
+export interface LatestOrder {
+  at: number;
+  productId: string;
+}
+
+const ORDER_WITH_PRODUCT = { cancelledAt: null, test: false, lineItems: { some: { productShopifyId: { not: null } } } } as const;
+const ORDER_SELECT = { customerId: true, shopifyCreatedAt: true, lineItems: { where: { productShopifyId: { not: null } }, orderBy: { id: "asc" }, take: 1, select: { productShopifyId: true } } } as const;
+
+/** Each customer's latest counted order with a product, for a whole batch in a few queries. */
+export async function latestOrders(db: Database, shopId: string, customerIds: readonly string[]): Promise<Map<string, LatestOrder>> {
+  const out = new Map<string, LatestOrder>();
+  for (let i = 0; i < customerIds.length; i += 500) {
+    const orders = await db.order.findMany({ where: { shopId, customerId: { in: customerIds.slice(i, i + 500) }, ...ORDER_WITH_PRODUCT }, orderBy: [{ shopifyCreatedAt: "desc" }, { id: "desc" }], select: ORDER_SELECT });
+    for (const o of orders) {
+      if (!o.customerId || out.has(o.customerId) || !o.lineItems[0]) continue;
+      out.set(o.customerId, { at: o.shopifyCreatedAt.getTime(), productId: o.lineItems[0].productShopifyId! });
+    }
+  }
+  return out;
+}
+
+/** Whether this email's behaviour line needs the recipient's latest order. */
+export function needsLatestOrder(plan: Plan, step: PlanStep): boolean {
+  return step.productFocus !== "cart" && step.productFocus !== "viewed" && (plan.flowType === "win-back" || plan.flowType === "post-purchase");
 }
 
 /** One customer's Recipient for this email: their blocks from the recommender and the line about what they did. */
@@ -88,7 +116,7 @@ export async function buildRecipient(db: Database, ctx: ShopContext, plan: Plan,
     raw[source] = await recommendFor(ctx.shopId, input.customerId, { block: BLOCK_FOR_SOURCE[source], k: PRODUCTS_PER_BLOCK, db, now });
     products[source] = raw[source].map((p) => recommended(p, ctx));
   }
-  const behaviour = await behaviourFor(db, ctx.shopId, input.customerId, plan, step, raw, now);
+  const behaviour = await behaviourFor(db, ctx.shopId, input.customerId, plan, step, raw, now, input.latestOrder);
   return { firstName: input.firstName, behaviour, products, offer: input.offer, unsubscribeUrl: input.unsubscribeUrl };
 }
 
@@ -105,6 +133,7 @@ async function behaviourFor(
   step: PlanStep,
   shown: Partial<Record<ProductSource, RecommendedProduct[]>>,
   now: Date,
+  known: LatestOrder | null | undefined,
 ): Promise<Behaviour | null> {
   if (step.productFocus === "cart") return shown.cart?.length ? { kind: "cart", items: shown.cart.length } : null;
   if (step.productFocus === "viewed") {
@@ -112,9 +141,11 @@ async function behaviourFor(
     return top ? { kind: "viewed", productTitle: top.title, count: top.views! } : null;
   }
   if (plan.flowType !== "win-back" && plan.flowType !== "post-purchase") return null;
-  const context = await loadCustomerContext(db, shopId, customerId, now);
-  if (!context) return null;
-  const latest = [...context.purchases].sort((a, b) => b.at - a.at)[0];
+  let latest = known;
+  if (latest === undefined) {
+    const order = await db.order.findFirst({ where: { shopId, customerId, ...ORDER_WITH_PRODUCT }, orderBy: [{ shopifyCreatedAt: "desc" }, { id: "desc" }], select: ORDER_SELECT });
+    latest = order?.lineItems[0] ? { at: order.shopifyCreatedAt.getTime(), productId: order.lineItems[0].productShopifyId! } : null;
+  }
   if (!latest) return null;
   if (plan.flowType === "win-back") return { kind: "lapsed", daysSinceLastOrder: Math.floor((now.getTime() - latest.at) / DAY_MS) };
   const product = await db.product.findFirst({ where: { shopId, shopifyId: latest.productId }, select: { title: true } });

@@ -172,14 +172,3 @@ export function xMessageId(headers: Record<string, unknown> | undefined): string
   const found = Object.entries(headers).find(([k]) => k.toLowerCase() === "x-message-id");
   return typeof found?.[1] === "string" ? found[1] : null;
 }
-
-/** A send that must be tried again later; `retryAfterMs` tells the queue how long to wait at least. */
-export class SendRetryError extends Error {
-  constructor(
-    message: string,
-    readonly retryAfterMs: number | null,
-  ) {
-    super(message);
-    this.name = "SendRetryError";
-  }
-}

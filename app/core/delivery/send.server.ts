@@ -11,12 +11,14 @@
 // reconcile.server.ts). A run that finds `sending` rows left by a dead run
 // marks them `unknown`, never sends them again itself.
 import { createHash } from "node:crypto";
+import type { MailService } from "@sendgrid/mail";
 import prisma, { type Database } from "../../db.server";
 import type { JobHandler } from "../../jobs/queue.server";
+import { RetryLaterError } from "../../jobs/retry";
 import { logger as rootLogger, type Logger } from "../../logger.server";
 import { ApprovalError, assertApproved } from "../approval/approval.server";
 import type { AdminGraphqlClient } from "../backfill/admin-client.server";
-import { buildRecipient, compileVariant, hasOfferBlock, type CompiledVariant } from "../campaigns/recipients.server";
+import { buildRecipient, compileVariant, hasOfferBlock, latestOrders, needsLatestOrder, type CompiledVariant, type LatestOrder } from "../campaigns/recipients.server";
 import { CampaignError } from "../campaigns/types";
 import { ensureOffer, OfferError } from "../offers/offers.server";
 import { checkRendered } from "../render/check";
@@ -31,14 +33,15 @@ import {
   recipientSubstitutions,
   renderSent,
   requestContent,
-  SendRetryError,
   sentValues,
   trackingLinkHook,
   xMessageId,
   type SendOutcome,
+  type SendTemplate,
   type SentValues,
 } from "./send-request";
 import { packJson, storeTemplate } from "./sent-email.server";
+import { looksLikeEmail } from "./suppression";
 import { unsubscribeLink } from "./unsubscribe.server";
 
 export interface SendOptions {
@@ -89,7 +92,7 @@ async function defaultAdmin(shopId: string): Promise<AdminGraphqlClient> {
   return admin;
 }
 
-/** Sends the batch's queued messages. Throws SendRetryError when SendGrid asked to come back later. */
+/** Sends the batch's queued messages. Throws RetryLaterError (with SendGrid's reset time) when SendGrid asked to come back later. */
 export async function sendBatch(shopId: string, batchId: string, options: SendOptions = {}): Promise<SendResult> {
   const db = options.db ?? prisma;
   const log = (options.logger ?? rootLogger).child({ shop: shopId, batch: batchId });
@@ -120,8 +123,7 @@ async function sendGroup(db: Database, shopId: string, rows: Row[], options: Sen
   } catch (error) {
     if (!(error instanceof ApprovalError)) throw error;
     const reason = error.code === "not-approved" ? "not-approved" : "campaign-not-found";
-    const done = await db.message.updateMany({ where: { id: { in: rows.map((r) => r.id) }, status: "queued" }, data: { status: "skipped", skipReason: reason } });
-    result.skipped += done.count;
+    result.skipped += await byChunks(rows.map((r) => r.id), (ids) => db.message.updateMany({ where: { id: { in: ids }, status: "queued" }, data: { status: "skipped", skipReason: reason } }));
     return;
   }
   let variant: CompiledVariant;
@@ -139,42 +141,55 @@ async function sendGroup(db: Database, shopId: string, rows: Row[], options: Sen
   const prepared: PreparedMessage[] = [];
   let admin: AdminGraphqlClient | null = null;
   const customers = await customerNames(db, shopId, rows);
+  const orders = needsLatestOrder(variant.plan, variant.step) ? await latestOrders(db, shopId, [...customers.keys()]) : null;
   for (const row of rows) {
-    const outcome = await prepare(db, shopId, variant, row, customers, now, async () => (admin ??= await (options.admin ?? defaultAdmin)(shopId)));
+    const outcome = await prepare(db, shopId, variant, row, customers, orders, now, async () => (admin ??= await (options.admin ?? defaultAdmin)(shopId)));
     if (typeof outcome === "string") result.failed += await fail(db, [row.id], outcome);
     else prepared.push(outcome);
   }
 
-  const from = { email: variant.ctx.settings.senderEmail ?? "", name: variant.ctx.settings.senderName };
-  if (!from.email) {
+  if (!variant.ctx.settings.senderEmail) {
     result.failed += await fail(db, prepared.map((p) => p.id), "the shop has no sender email address (Settings)");
     return;
   }
   const shop = await db.shop.findUnique({ where: { id: shopId }, select: { email: true } });
-  const envelope: Envelope = { from, replyTo: shop?.email ? { email: shop.email, name: from.name } : null, categories: [variant.plan.flowType, "loopwise"], templateId };
+  const envelope = envelopeFor(variant, shop?.email ?? null, templateId);
 
-  // Most recipients share one request; one whose values are over SendGrid's substitution limit goes alone, merged in full.
+  await sendPrepared(db, mailer.mail, envelope, variant.compiled, prepared, options, result, log);
+}
+
+/**
+ * Sends prepared messages: those whose substitutions fit SendGrid's limit in
+ * requests of up to 1,000 personalizations; one over it alone, merged in full.
+ */
+export async function sendPrepared(
+  db: Database,
+  mail: MailService,
+  envelope: Envelope,
+  template: SendTemplate,
+  prepared: PreparedMessage[],
+  options: SendOptions,
+  result: SendResult,
+  log: Logger,
+): Promise<void> {
   const nonce = newTagNonce();
   const shared: Array<PreparedMessage & { substitutions: Record<string, string> }> = [];
   const alone: PreparedMessage[] = [];
   for (const p of prepared) {
-    const { substitutions, bytes } = recipientSubstitutions(variant.compiled, p.values, nonce);
+    const { substitutions, bytes } = recipientSubstitutions(template, p.values, nonce);
     if (bytes <= MAX_SUBSTITUTION_BYTES) shared.push({ ...p, substitutions });
     else alone.push(p);
   }
   const plan: Array<{ messages: PreparedMessage[]; body: (won: Set<string>) => MailBody }> = [];
   for (let i = 0; i < shared.length; i += MAX_BATCH) {
     const chunk = shared.slice(i, i + MAX_BATCH);
-    plan.push({ messages: chunk, body: (won) => sharedBody(envelope, variant, nonce, chunk.filter((m) => won.has(m.id))) });
+    plan.push({ messages: chunk, body: (won) => sharedBody(envelope, template, nonce, chunk.filter((m) => won.has(m.id))) });
   }
-  for (const p of alone) plan.push({ messages: [p], body: () => aloneBody(envelope, variant, p) });
-
-  for (const request of plan) {
-    await deliver(db, mailer.mail, request.messages, request.body, templateId, options, result, log);
-  }
+  for (const p of alone) plan.push({ messages: [p], body: () => aloneBody(envelope, template, p) });
+  for (const request of plan) await deliver(db, mail, request.messages, request.body, envelope.templateId, options, result, log);
 }
 
-interface Envelope {
+export interface Envelope {
   from: { email: string; name: string };
   replyTo: { email: string; name: string } | null;
   categories: string[];
@@ -182,6 +197,12 @@ interface Envelope {
 }
 
 type MailBody = Record<string, unknown>;
+
+/** From the shop's sender (Settings, else the shop's email); replies go to the shop's own address. */
+export function envelopeFor(variant: CompiledVariant, shopEmail: string | null, templateId: string): Envelope {
+  const from = { email: variant.ctx.settings.senderEmail ?? "", name: variant.ctx.settings.senderName };
+  return { from, replyTo: shopEmail ? { email: shopEmail, name: from.name } : null, categories: [variant.plan.flowType, "loopwise"], templateId };
+}
 
 function common(envelope: Envelope): MailBody {
   return { from: envelope.from, ...(envelope.replyTo ? { replyTo: envelope.replyTo } : {}), categories: envelope.categories, substitutionWrappers: ["", ""] };
@@ -191,16 +212,16 @@ function personalization(m: PreparedMessage) {
   return { to: [{ email: m.to }], subject: m.values.subject, customArgs: { lw_msg: m.id }, headers: m.headers };
 }
 
-function sharedBody(envelope: Envelope, variant: CompiledVariant, nonce: string, messages: Array<PreparedMessage & { substitutions: Record<string, string> }>): MailBody {
+function sharedBody(envelope: Envelope, template: SendTemplate, nonce: string, messages: Array<PreparedMessage & { substitutions: Record<string, string> }>): MailBody {
   return {
     ...common(envelope),
-    content: requestContent(variant.compiled, nonce),
+    content: requestContent(template, nonce),
     personalizations: messages.map((m) => ({ ...personalization(m), substitutions: m.substitutions })),
   };
 }
 
-function aloneBody(envelope: Envelope, variant: CompiledVariant, m: PreparedMessage): MailBody {
-  const email = renderSent(variant.compiled, m.values);
+function aloneBody(envelope: Envelope, template: SendTemplate, m: PreparedMessage): MailBody {
+  const email = renderSent(template, m.values);
   return {
     ...common(envelope),
     content: [
@@ -213,7 +234,10 @@ function aloneBody(envelope: Envelope, variant: CompiledVariant, m: PreparedMess
 
 async function customerNames(db: Database, shopId: string, rows: Row[]): Promise<Map<string, { firstName: string | null }>> {
   const ids = [...new Set(rows.map((r) => r.customerId).filter((id): id is string => id !== null))];
-  const found = await db.customer.findMany({ where: { shopId, id: { in: ids }, deletedAt: null, redactedAt: null }, select: { id: true, firstName: true } });
+  const found: Array<{ id: string; firstName: string | null }> = [];
+  for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
+    found.push(...(await db.customer.findMany({ where: { shopId, id: { in: ids.slice(i, i + IDS_PER_QUERY) }, deletedAt: null, redactedAt: null }, select: { id: true, firstName: true } })));
+  }
   return new Map(found.map((c) => [c.id, { firstName: c.firstName }]));
 }
 
@@ -229,10 +253,13 @@ async function prepare(
   variant: CompiledVariant,
   row: Row,
   customers: Map<string, { firstName: string | null }>,
+  orders: Map<string, LatestOrder> | null,
   now: Date,
   admin: () => Promise<AdminGraphqlClient>,
 ): Promise<PreparedMessage | string> {
   if (!row.email) return "no email address";
+  // One malformed address would make SendGrid refuse the whole request: it fails alone, here.
+  if (!looksLikeEmail(row.email)) return "the email address is not valid";
   const customer = row.customerId ? customers.get(row.customerId) : undefined;
   if (!row.customerId || !customer) return "no such customer (deleted or erased)";
   const { plan, step, ctx, compiled } = variant;
@@ -248,7 +275,7 @@ async function prepare(
   }
   const unsubscribe = unsubscribeLink(shopId, row.customerId, row.id);
   try {
-    const recipient = await buildRecipient(db, ctx, plan, step, variant.sources, { customerId: row.customerId, firstName: customer.firstName, offer, unsubscribeUrl: unsubscribe.url }, now);
+    const recipient = await buildRecipient(db, ctx, plan, step, variant.sources, { customerId: row.customerId, firstName: customer.firstName, offer, unsubscribeUrl: unsubscribe.url, latestOrder: orders ? (orders.get(row.customerId) ?? null) : undefined }, now);
     const hosts = [ctx.domain, shopId];
     const slotValues = recipientValues(compiled.model, recipient, trackingLinkHook(plan.flowType, row.id, hosts));
     const subject = compiled.subjects[subjectIndexFor(row.id, compiled.subjects.length)]!;
@@ -263,20 +290,28 @@ async function prepare(
   }
 }
 
+// SQLite (through Prisma's adapter) refuses more than 999 bound values in one query.
+const IDS_PER_QUERY = 500;
+
+async function byChunks(ids: string[], run: (chunk: string[]) => Promise<{ count: number }>): Promise<number> {
+  let count = 0;
+  for (let i = 0; i < ids.length; i += IDS_PER_QUERY) count += (await run(ids.slice(i, i + IDS_PER_QUERY))).count;
+  return count;
+}
+
 async function fail(db: Database, ids: string[], reason: string): Promise<number> {
   if (ids.length === 0) return 0;
-  const done = await db.message.updateMany({ where: { id: { in: ids }, status: "queued" }, data: { status: "failed", error: reason.slice(0, 1000) } });
-  return done.count;
+  return byChunks(ids, (chunk) => db.message.updateMany({ where: { id: { in: chunk }, status: "queued" }, data: { status: "failed", error: reason.slice(0, 1000) } }));
 }
 
 /**
  * One request, with its compare-and-set before and the outcome after. A 429 or
  * 5xx puts the messages back to `queued` and is tried again here while the
- * wait is short; past that, SendRetryError gives the job back to the queue.
+ * wait is short; past that, RetryLaterError gives the job back to the queue.
  */
 async function deliver(
   db: Database,
-  mail: import("@sendgrid/mail").MailService,
+  mail: MailService,
   messages: PreparedMessage[],
   body: (won: Set<string>) => MailBody,
   templateId: string,
@@ -298,34 +333,38 @@ async function deliver(
     } catch (error) {
       outcome = classifySendError(error, Date.now());
     }
-    const sending = { id: { in: ids }, status: "sending" };
+    const settle = (data: Parameters<Database["message"]["updateMany"]>[0]["data"]) =>
+      byChunks(ids, (chunk) => db.message.updateMany({ where: { id: { in: chunk }, status: "sending" }, data }));
     switch (outcome.kind) {
       case "accepted": {
-        const done = await db.message.updateMany({ where: sending, data: { status: "sent", sentAt: new Date(), sgMessageId: outcome.xMessageId, error: null } });
-        result.sent += done.count;
+        // An event may have come first (SendGrid posts `processed` at once) and marked some sent already: they get the request's id too.
+        result.sent += await byChunks(ids, (chunk) =>
+          db.message.updateMany({
+            where: { id: { in: chunk }, OR: [{ status: "sending" }, { status: "sent", sgMessageId: null }] },
+            data: { status: "sent", sentAt: new Date(), sgMessageId: outcome.xMessageId, error: null },
+          }),
+        );
         return;
       }
       case "refused": {
-        const done = await db.message.updateMany({ where: sending, data: { status: "failed", error: `SendGrid refused the request (${outcome.status}): ${outcome.reason}`.slice(0, 1000) } });
-        result.failed += done.count;
+        result.failed += await settle({ status: "failed", error: `SendGrid refused the request (${outcome.status}): ${outcome.reason}`.slice(0, 1000) });
         log.warn("send: SendGrid refused the request", { status: outcome.status, messages: ids.length, reason: outcome.reason.slice(0, 300) });
         return;
       }
       case "unknown": {
-        const done = await db.message.updateMany({ where: sending, data: { status: "unknown", error: outcome.reason } });
-        result.unknown += done.count;
+        result.unknown += await settle({ status: "unknown", error: outcome.reason });
         log.warn("send: outcome unknown, left to reconcile", { messages: ids.length, reason: outcome.reason });
         return;
       }
       case "retry": {
-        await db.message.updateMany({ where: sending, data: { status: "queued", error: outcome.reason.slice(0, 1000) } });
+        await settle({ status: "queued", error: outcome.reason.slice(0, 1000) });
         const wait = outcome.retryAfterMs ?? FALLBACK_WAIT_MS;
         if (retriesLeft > 0 && wait <= (options.maxInlineWaitMs ?? DEFAULT_MAX_INLINE_WAIT_MS)) {
           retriesLeft--;
           await sleep(wait);
           continue;
         }
-        throw new SendRetryError(`SendGrid asked to retry later (${outcome.status ?? "no answer"}): ${outcome.reason}`, outcome.retryAfterMs);
+        throw new RetryLaterError(`SendGrid asked to retry later (${outcome.status ?? "no answer"}): ${outcome.reason}`, outcome.retryAfterMs ?? 0);
       }
     }
   }

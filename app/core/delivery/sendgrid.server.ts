@@ -3,6 +3,8 @@
 // (ShopSettings.sendgridApiKey, encrypted at rest) or else the app's
 // SENDGRID_API_KEY. SENDGRID_API_URL points it elsewhere (the local fake in the
 // demo and tests); with no key and no URL nothing is sent, loudly.
+import http from "node:http";
+import https from "node:https";
 import { Client } from "@sendgrid/client";
 import { MailService } from "@sendgrid/mail";
 import prisma, { type Database } from "../../db.server";
@@ -69,6 +71,13 @@ export async function mailerFor(shopId: string, options: MailerOptions = {}): Pr
   client.setApiKey(key ?? config.appKey ?? LOCAL_FAKE_KEY);
   // setApiKey resets the base URL, so the override comes after it.
   if (config.apiUrl) client.setDefaultRequest("baseUrl", config.apiUrl.replace(/\/+$/, "") + "/");
+  // A fresh connection per request: one request carries up to 1,000 emails, so
+  // the handshake costs nothing, while a pooled connection the server closed
+  // while we were merging would fail the next request with ECONNRESET, an
+  // outcome nobody can tell from "sent" (reconciled only after 15 minutes).
+  const setRequest = client.setDefaultRequest.bind(client) as (key: string, value: unknown) => void;
+  setRequest("httpAgent", new http.Agent({ keepAlive: false }));
+  setRequest("httpsAgent", new https.Agent({ keepAlive: false }));
   const mail = new MailService();
   mail.setClient(client);
   mail.setTimeout(options.timeoutMs ?? 60_000);

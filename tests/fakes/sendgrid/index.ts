@@ -1,5 +1,5 @@
 // The fake SendGrid: see tests/fakes/README.md.
-export { startFakeSendGrid, FAKE_SENDGRID_API_KEY, type FakeSendGrid, type FakeSendGridOptions } from "./server";
+export { startFakeSendGrid, FAKE_SENDGRID_API_KEY, type AutoEvents, type FakeSendGrid, type FakeSendGridOptions } from "./server";
 export {
   createEventWebhook,
   buildEvent,

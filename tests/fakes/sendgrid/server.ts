@@ -26,6 +26,18 @@ export interface FakeSendGridOptions {
   keepBodies?: boolean;
   /** Port to listen on (default 0: any free port). Always 127.0.0.1. */
   port?: number;
+  /** After accepting mail, POST signed events about it to a webhook, as SendGrid does (see README). */
+  autoEvents?: AutoEvents | null;
+}
+
+/** Events the fake posts by itself for every accepted recipient (also when it then drops the answer). */
+export interface AutoEvents {
+  /** The app's event-webhook URL. */
+  url: string;
+  /** Wait before posting (default 0). */
+  delayMs?: number;
+  /** Also post `delivered` (default false: `processed` only). */
+  delivered?: boolean;
 }
 
 export interface FakeSendGrid {
@@ -38,6 +50,12 @@ export interface FakeSendGrid {
   /** Every HTTP request to /v3/*, with how it was answered. */
   requests: FakeSendGridRequest[];
   setMode(mode: FakeSendGridMode): void;
+  /** Turns automatic events on (or off with null) for mail accepted from now on. */
+  setAutoEvents(autoEvents: AutoEvents | null): void;
+  /** Waits until every automatic event batch due so far has been posted. */
+  autoEventsSettled(): Promise<void>;
+  /** Each automatic batch posted: the webhook's answer status and how many events it carried. */
+  autoEventLog: Array<{ status: number | "error"; events: number; error?: string }>;
   /** Forgets recorded messages and requests (the .eml files stay). */
   clear(): void;
   eventWebhook: FakeEventWebhook;
@@ -58,6 +76,36 @@ export async function startFakeSendGrid(options: FakeSendGridOptions = {}): Prom
   let rng = mulberry32(1);
   let accepted = 0;
   let emlSequence = 0;
+  let autoEvents: AutoEvents | null = options.autoEvents ?? null;
+  const pendingEvents = new Set<Promise<void>>();
+  const autoEventLog: FakeSendGrid["autoEventLog"] = [];
+  const eventWebhook = createEventWebhook();
+  let closed = false;
+
+  /** SendGrid posts events about accepted mail on its own: processed at once, delivered a moment later. */
+  const scheduleEvents = (batch: FakeSendGridMessage[]) => {
+    const auto = autoEvents;
+    if (!auto || batch.length === 0) return;
+    const specs = batch.flatMap((message) => [
+      { event: "processed" as const, message },
+      ...(auto.delivered ? [{ event: "delivered" as const, message }] : []),
+    ]);
+    const done: Promise<void> = new Promise<void>((resolve) => {
+      const timer = setTimeout(async () => {
+        timers.delete(timer);
+        if (closed) return resolve();
+        try {
+          const r = await eventWebhook.emit(auto.url, specs);
+          autoEventLog.push({ status: r.status, events: specs.length });
+        } catch (error) {
+          autoEventLog.push({ status: "error", events: specs.length, error: String(error) });
+        }
+        resolve();
+      }, auto.delayMs ?? 0);
+      timers.add(timer);
+    }).finally(() => pendingEvents.delete(done));
+    pendingEvents.add(done);
+  };
 
   const setMode = (next: FakeSendGridMode) => {
     mode = next === "normal" ? { kind: "normal" } : next;
@@ -184,6 +232,7 @@ export async function startFakeSendGrid(options: FakeSendGridOptions = {}): Prom
       );
     }
     messages.push(...batch);
+    scheduleEvents(batch);
 
     if (failure === "timeout" || failure === "accept-then-drop") {
       log.status = failure === "timeout" ? "timeout" : "dropped";
@@ -211,12 +260,20 @@ export async function startFakeSendGrid(options: FakeSendGridOptions = {}): Prom
     messages,
     requests,
     setMode,
+    setAutoEvents(next) {
+      autoEvents = next;
+    },
+    async autoEventsSettled() {
+      while (pendingEvents.size > 0) await Promise.all([...pendingEvents]);
+    },
+    autoEventLog,
     clear() {
       messages.length = 0;
       requests.length = 0;
     },
-    eventWebhook: createEventWebhook(),
+    eventWebhook,
     close() {
+      closed = true;
       for (const timer of timers) clearTimeout(timer);
       for (const socket of sockets) socket.destroy();
       return new Promise((resolve) => server.close(() => resolve()));
