@@ -153,12 +153,14 @@ export async function enroll(db: Database, campaign: EnrollableCampaign, candida
     const rows = await buildRows(db, campaign, fresh, options);
     try {
       await db.$transaction(async (tx) => {
-        await tx.enrollment.createMany({ data: rows.map((r) => r.enrollment) });
-        await tx.message.createMany({ data: rows.flatMap((r) => r.messages) });
+        await insertEnrollments(tx, providerOf(db), rows.map((r) => r.enrollment));
+        await insertMessages(tx, providerOf(db), rows.flatMap((r) => r.messages));
       });
       created += rows.length;
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
+    } catch {
+      // Lost a race with another scan (a key taken meanwhile), or a client without
+      // the bulk path's dialect: one enrollment at a time, each a no-op if taken;
+      // any other error is thrown from there.
       for (const row of rows) {
         try {
           await db.$transaction(async (tx) => {
@@ -226,3 +228,70 @@ async function buildRows(db: Database, campaign: EnrollableCampaign, fresh: Enro
     return { enrollment, messages };
   });
 }
+
+type Tx = Parameters<Parameters<Database["$transaction"]>[0]>[0];
+type Provider = "sqlite" | "postgresql" | null;
+type Cell = { v: string | number | null; t: "text" | "int" | "ts" | "json" };
+
+/** The client's database, for the bulk INSERT's dialect; null for anything else (Prisma's createMany). */
+function providerOf(db: Database): Provider {
+  // Prisma's generated clients carry their datasource provider (not a public API: hence the fallback).
+  const provider = (db as unknown as { _activeProvider?: unknown })._activeProvider;
+  return provider === "sqlite" || provider === "postgresql" ? provider : null;
+}
+
+/** How Prisma's SQLite adapter stores a DateTime: "2026-11-27T12:00:00.000+00:00". */
+function sqliteDateTime(d: Date): string {
+  return d.toISOString().replace("Z", "+00:00");
+}
+
+/**
+ * A multi-row INSERT on both databases. Prisma's createMany took about 2.5 ms
+ * a message on this loaded 2-core machine (a 5,000-member launch: 15,000
+ * messages in 30 s); one statement per ~60 rows is several times faster.
+ */
+async function bulkInsert(tx: Tx, provider: "sqlite" | "postgresql", table: string, columns: string[], rows: Cell[][]): Promise<void> {
+  const perStatement = Math.max(1, Math.floor(900 / columns.length));
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const params: Array<string | number | null> = [];
+    const cell = (c: Cell) => {
+      const value = c.v;
+      params.push(value);
+      if (provider === "sqlite") return "?";
+      const type = c.t === "int" ? "INTEGER" : c.t === "ts" ? "TIMESTAMP(3)" : c.t === "json" ? "JSONB" : "TEXT";
+      return `CAST($${params.length} AS ${type})`;
+    };
+    const values = rows.slice(i, i + perStatement).map((r) => `(${r.map(cell).join(", ")})`).join(", ");
+    await tx.$executeRawUnsafe(`INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES ${values}`, ...params);
+  }
+}
+
+const ts = (provider: "sqlite" | "postgresql", d: Date): Cell => ({ v: provider === "sqlite" ? sqliteDateTime(d) : d.toISOString(), t: "ts" });
+const text = (v: string | null | undefined): Cell => ({ v: v ?? null, t: "text" });
+
+async function insertEnrollments(tx: Tx, provider: Provider, rows: Prisma.EnrollmentCreateManyInput[]): Promise<void> {
+  if (provider === null) {
+    await tx.enrollment.createMany({ data: rows });
+    return;
+  }
+  const now = new Date();
+  const columns = ["id", "shopId", "campaignId", "customerId", "triggerKey", "triggeredAt", "status", "context", "createdAt", "updatedAt"];
+  await bulkInsert(tx, provider, "Enrollment", columns, rows.map((r) => [
+    text(r.id), text(r.shopId), text(r.campaignId), text(r.customerId), text(r.triggerKey), ts(provider, new Date(r.triggeredAt)), text(r.status ?? "active"),
+    { v: r.context === undefined || r.context === null ? null : JSON.stringify(r.context), t: "json" }, ts(provider, now), ts(provider, now),
+  ]));
+}
+
+async function insertMessages(tx: Tx, provider: Provider, rows: Prisma.MessageCreateManyInput[]): Promise<void> {
+  if (provider === null) {
+    await tx.message.createMany({ data: rows });
+    return;
+  }
+  const now = new Date();
+  const columns = ["id", "shopId", "campaignId", "enrollmentId", "customerId", "flowType", "step", "priority", "key", "status", "scheduledFor", "createdAt", "updatedAt"];
+  await bulkInsert(tx, provider, "Message", columns, rows.map((r) => [
+    text(r.id), text(r.shopId), text(r.campaignId), text(r.enrollmentId), text(r.customerId), text(r.flowType), { v: r.step, t: "int" }, { v: r.priority ?? 0, t: "int" },
+    text(r.key), text(r.status ?? "scheduled"), ts(provider, new Date(r.scheduledFor)), ts(provider, now), ts(provider, now),
+  ]));
+}
+

@@ -50,6 +50,14 @@ describe("checkout abandoned", () => {
     expect(Math.abs(e!.messages[2]!.scheduledFor.getTime() - at(72 * HOUR).getTime())).toBeLessThanOrEqual(12 * HOUR);
   });
 
+  it("two scans at once enroll each checkout once", async () => {
+    const flow = await makeFlow(SHOP, "cart-recovery");
+    for (let i = 0; i < 30; i++) await makeCheckout(SHOP, { email: `race${i}@example.com`, updatedAt: T });
+    await Promise.all([runTriggers(SHOP, { now: at(2 * HOUR) }), runTriggers(SHOP, { now: at(2 * HOUR) }), runTriggers(SHOP, { now: at(2 * HOUR) })]);
+    expect(await prisma.enrollment.count({ where: { campaignId: flow.id } })).toBe(30);
+    expect(await prisma.message.count({ where: { campaignId: flow.id } })).toBe(90);
+  });
+
   it("does not enroll a checkout followed by an order (by customer, email or token), a completed one, or one with no address", async () => {
     const flow = await makeFlow(SHOP, "cart-recovery");
     const a = await makeCustomer(SHOP);
