@@ -1,5 +1,5 @@
 // The delivery tick (DELIVERY_TICK_JOB): per shop, every minute, triggers →
-// dispatch → reconcile. A recurring job is a chain of queued jobs: each run
+// dispatch → reconcile (reconcile.server.ts). A recurring job is a chain of queued jobs: each run
 // queues the next under a key naming its minute, so any number of runs,
 // workers, kicks (a flow switched on, a launch scheduled) or restarts leave
 // exactly one tick per shop per minute. The chain stops by itself when the
@@ -11,6 +11,7 @@ import type { JobHandler, JobQueue } from "../../jobs/queue.server";
 import { logger } from "../../logger.server";
 import { dispatchDue } from "./dispatch.server";
 import { DELIVERY_TICK_JOB } from "./job-types";
+import { reconcileUnknown } from "./reconcile.server";
 import { runTriggers } from "./triggers.server";
 
 const MINUTE_MS = 60_000;
@@ -58,6 +59,8 @@ export interface TickReport {
   queued: number;
   skipped: Record<string, number>;
   cancelled: Record<string, number>;
+  /** Unknown outcomes settled this tick. */
+  reconciled: { sent: number; requeued: number };
 }
 
 /** One tick for one shop, without the chain (tests and the demo call this). */
@@ -66,13 +69,14 @@ export async function runTick(shopId: string, options: { db?: Database; queue: E
   const now = options.now ?? new Date();
   const triggers = await runTriggers(shopId, { db, now });
   const dispatch = await dispatchDue(shopId, { db, queue: options.queue, now });
-  // TODO(reconcile): engineer B's reconcileUnknown(shopId, { db, queue, now }) from
-  // ./reconcile.server.ts goes here once it lands (unknown outcomes → sent or re-queued).
+  // Unknown outcomes: sent when SendGrid's events show it, re-queued when none came within the window.
+  const reconciled = await reconcileUnknown(shopId, { db, queue: options.queue, now });
   return {
     enrolled: Object.values(triggers.enrolled).reduce((a, b) => a + b, 0),
     queued: dispatch.queued,
     skipped: dispatch.skipped,
     cancelled: dispatch.cancelled,
+    reconciled: { sent: reconciled.sent, requeued: reconciled.requeued },
   };
 }
 
@@ -87,8 +91,8 @@ export function deliveryTickHandler(deps: { db?: Database; queue: Enqueue; clock
     // The next tick first: a failing run keeps the chain.
     if (await shopNeedsTick(db, shopId)) await scheduleTick(deps.queue, shopId, nextMinute(now));
     const report = await runTick(shopId, { db, queue: deps.queue, now });
-    if (report.enrolled || report.queued || Object.keys(report.skipped).length || Object.keys(report.cancelled).length) {
-      logger.info("delivery tick", { shop: shopId, enrolled: report.enrolled, queued: report.queued, skipped: report.skipped, cancelled: report.cancelled });
+    if (report.enrolled || report.queued || report.reconciled.sent || report.reconciled.requeued || Object.keys(report.skipped).length || Object.keys(report.cancelled).length) {
+      logger.info("delivery tick", { shop: shopId, enrolled: report.enrolled, queued: report.queued, skipped: report.skipped, cancelled: report.cancelled, reconciled: report.reconciled });
     }
   };
 }
