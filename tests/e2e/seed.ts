@@ -167,3 +167,76 @@ export async function seedThroughRoutes(appUrl: string, shop: string): Promise<R
   return statuses;
 }
 
+
+// ---- Delivery (tests/e2e/delivery.test.ts) ----
+
+/** A tiny compiled email, stored the way sending stores one (gzip JSON); its HTML carries a script the page must never run. */
+export const SENT_SUBJECT = "Your Merino Beanie is waiting, Ada";
+export const SENT_BODY_TEXT = "We kept your Merino Beanie for you";
+
+const gzipJson = async (value: unknown) => {
+  const { gzipSync } = await import("node:zlib");
+  return new Uint8Array(gzipSync(Buffer.from(JSON.stringify(value), "utf8")));
+};
+
+type DeliveryDb = import("@prisma/client").PrismaClient;
+
+/**
+ * Messages of one flow as dispatch, sending and events leave them: 3 sent (one
+ * opened, one bounced), 2 skipped by smart sending, 1 by the suppression list,
+ * 1 scheduled, plus a test send (never counted). Returns the id of the sent
+ * one that can be viewed.
+ */
+export async function seedDeliveryMessages(db: DeliveryDb, shopId: string, campaignId: string, flowType: string): Promise<{ sentId: string }> {
+  const templateId = `e2e-template-${shopId}`;
+  await db.messageTemplate.create({
+    data: {
+      id: templateId,
+      shopId,
+      template: await gzipJson({
+        subjects: ["unused"],
+        previewText: "",
+        html: { parts: ["<html><body><h1>Hello ", `</h1><p>${SENT_BODY_TEXT}</p><script>parent.window.__ranInEmail = 1</script></body></html>`], slots: ["firstName"] },
+        text: { parts: ["", "\n"], slots: ["body"] },
+        model: {},
+        warnings: [],
+      }),
+    },
+  });
+  const now = Date.now();
+  const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000);
+  let n = 0;
+  const base = (status: string, extra: Partial<import("@prisma/client").Prisma.MessageCreateManyInput> = {}): import("@prisma/client").Prisma.MessageCreateManyInput => ({
+    shopId,
+    campaignId,
+    flowType,
+    step: 0,
+    variant: "A",
+    key: `e2e-${shopId}-${++n}:0`,
+    status,
+    scheduledFor: at(60 + n),
+    ...extra,
+  });
+  const sent = await db.message.create({
+    data: base("sent", {
+      email: "ada@example.com",
+      sentAt: at(50),
+      deliveredAt: at(49),
+      openedAt: at(30),
+      templateId,
+      values: await gzipJson({ v: 1, subject: SENT_SUBJECT, html: { firstName: "Ada" }, text: { body: `Hello Ada\n${SENT_BODY_TEXT}` } }),
+    }),
+  });
+  await db.message.createMany({
+    data: [
+      base("sent", { email: "alan@example.com", sentAt: at(50), deliveredAt: at(49) }),
+      base("sent", { email: "bounce@example.com", sentAt: at(50), bouncedAt: at(49) }),
+      base("skipped", { skipReason: "smart-sending" }),
+      base("skipped", { skipReason: "smart-sending" }),
+      base("skipped", { skipReason: "suppressed" }),
+      base("scheduled", { scheduledFor: new Date(now + 3600_000) }),
+      base("sent", { email: "owner@example.com", test: true, sentAt: at(5) }),
+    ],
+  });
+  return { sentId: sent.id };
+}

@@ -3,7 +3,7 @@
 // while it sends, what happened to its emails (with skip reasons), its
 // deliverability, and the newest emails with a link to each as it was received.
 import { useFetcher } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, InlineStack, Select, Text, TextField } from "@shopify/polaris";
+import { Banner, BlockStack, Button, Card, InlineStack, Link, Select, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import type { CampaignDeliveryView as CampaignDeliveryViewData } from "../../core/delivery/activity";
 import { formatDate } from "../audience/format";
@@ -19,6 +19,7 @@ interface ActionResult {
   error?: string;
   startsAt?: string;
   to?: string;
+  messageId?: string;
 }
 
 interface Props {
@@ -130,7 +131,10 @@ function TestSend({ action, to, emails }: { action: string; to: string | null; e
       </Text>
       {result?.ok ? (
         <Banner tone="success">
-          <p data-test-sent="">{`Test email sent to ${result.to}.`}</p>
+          <p data-test-sent="">
+            {`Test email sent to ${result.to}. `}
+            {result.messageId ? <Link url={`/app/messages/${result.messageId}`}>See it as sent</Link> : null}
+          </p>
         </Banner>
       ) : result ? (
         <Banner tone="critical">

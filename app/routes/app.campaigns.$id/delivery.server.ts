@@ -4,6 +4,8 @@
 // Both are scoped by the session's shop: another shop's campaign is a 404.
 import defaultDb, { type Database } from "../../db.server";
 import { LaunchError, scheduleLaunch } from "../../core/delivery/triggers.server";
+import { sendTestEmail, TestSendError } from "../../core/delivery/test-send.server";
+import { CampaignError } from "../../core/campaigns/types";
 import { parseStartTime } from "../../components/delivery/start-time";
 import { notFound } from "../app.flows._index/flows.server";
 
@@ -18,7 +20,7 @@ export function isDeliveryIntent(intent: unknown): intent is DeliveryIntent {
 
 export type DeliveryResult =
   | { intent: "schedule"; ok: true; startsAt: string }
-  | { intent: "send-test"; ok: true; to: string }
+  | { intent: "send-test"; ok: true; to: string; messageId: string }
   | { intent: DeliveryIntent; ok: false; code: string; error: string };
 
 const text = (form: FormData, key: string) => {
@@ -47,7 +49,23 @@ export async function handleDeliveryForm(shop: Shop, id: string, form: FormData,
         throw error;
       }
     }
-    case "send-test":
-      return { intent, ok: false, code: "unavailable", error: "Test emails cannot be sent from this version of the app yet." };
+    case "send-test": {
+      const step = Number(text(form, "step"));
+      const variant = text(form, "variant");
+      if (!Number.isInteger(step) || step < 0 || !/^[A-Z]$/.test(variant)) return { intent, ok: false, code: "invalid-input", error: "Pick which email to send a test of." };
+      try {
+        // Always to the shop's own address (never one typed in the page): a test cannot be used to mail anyone else.
+        const sent = await sendTestEmail(shop.id, id, step, variant, { db, now: options.now });
+        if (sent.status === "failed") return { intent, ok: false, code: "failed", error: `The test email was not sent: ${sent.error ?? "SendGrid refused it"}.` };
+        return { intent, ok: true, to: sent.to, messageId: sent.messageId };
+      } catch (error) {
+        if (error instanceof TestSendError) return { intent, ok: false, code: "refused", error: error.message };
+        if (error instanceof CampaignError) {
+          if (error.code === "not-found") throw notFound();
+          return { intent, ok: false, code: error.code, error: error.message };
+        }
+        throw error;
+      }
+    }
   }
 }
