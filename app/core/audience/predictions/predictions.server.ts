@@ -343,8 +343,11 @@ async function writeRows(db: Database, shopId: string, rows: Array<{ id: string;
       const self = provider === "postgresql" ? "t" : `"CustomerProfile"`;
       await tx.$executeRawUnsafe(`UPDATE ${target} SET ${set} FROM (VALUES ${values.join(", ")}) AS v WHERE ${self}."id" = v.column1 AND ${self}."shopId" = ${p()}`, ...params);
     }
-  });
+  }, WRITE_TRANSACTION);
 }
+
+/** A page of predictions is written in one transaction; on a loaded machine that can outlast Prisma's default 5 s (the recompute's pages had failed so). */
+const WRITE_TRANSACTION = { timeout: 120_000, maxWait: 60_000 } as const;
 
 /** The client's database, for the bulk UPDATE's dialect; null for anything else (the per-row path). */
 function providerOf(db: Database): "sqlite" | "postgresql" | null {
