@@ -4,7 +4,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { dispatchDue } from "~/core/delivery/dispatch.server";
-import { saveDeliverySettings } from "~/core/delivery/settings.server";
+import { DEFAULT_DELIVERY_SETTINGS } from "~/core/delivery/settings";
+import { deliverySettings, DeliverySettingsError, saveDeliverySettings } from "~/core/delivery/settings.server";
 import { runTriggers } from "~/core/delivery/triggers.server";
 import { TEST_SHOP } from "../../setup/test-config";
 import { DAY, HOUR, makeCheckout, makeCustomer, makeFlow, MINUTE, noQuietHours, queue, resetShops } from "./triggers-fixtures";
@@ -80,3 +81,20 @@ describe("frequency caps", () => {
     expect(await prisma.message.count({ where: { shopId: SHOP, status: "scheduled", scheduledFor: { lte: campaignStart } } })).toBe(0);
   });
 });
+
+describe("delivery settings in the database", () => {
+  it("saves an edit over the stored values, refuses bad input with its reasons and stores nothing then; per shop", async () => {
+    await resetShops(SHOP, "other-caps.myshopify.com");
+    expect(await deliverySettings(SHOP)).toEqual(DEFAULT_DELIVERY_SETTINGS);
+    await saveDeliverySettings(SHOP, { weeklyMax: 3 });
+    await saveDeliverySettings(SHOP, { browse: { minViews: 4 } });
+    const saved = await deliverySettings(SHOP);
+    expect(saved).toMatchObject({ weeklyMax: 3, browse: { minViews: 4, windowHours: 24 }, smartSendingHours: 16 });
+    const error = await saveDeliverySettings(SHOP, { weeklyMax: 3.5, quietHours: { end: 30 } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeliverySettingsError);
+    expect((error as DeliverySettingsError).errors).toMatchObject({ weeklyMax: expect.stringMatching(/whole number/), "quietHours.end": expect.stringMatching(/0 to 23/) });
+    expect(await deliverySettings(SHOP)).toEqual(saved);
+    expect(await deliverySettings("other-caps.myshopify.com")).toEqual(DEFAULT_DELIVERY_SETTINGS);
+  });
+});
+
