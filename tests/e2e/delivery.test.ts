@@ -93,6 +93,31 @@ describeInBrowser("Delivery activity, sent emails and delivery settings (Chromiu
     await page.close();
   });
 
+  it("follows a launch while it sends: the progress bar moves without a reload", async () => {
+    const page = await browser.context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    // The built-in launch flow exists once the Flows page has been opened.
+    await page.goto(`${app.url}/app/flows`);
+    await page.locator('[data-flow="product-launch"]').waitFor();
+    const launch = await app.db.campaign.findFirstOrThrow({ where: { shopId: app.shop, flowType: "product-launch" } });
+    const due = new Date(Date.now() - 60_000);
+    const row = (i: number, status: string) => ({ shopId: app.shop, campaignId: launch.id, flowType: "product-launch", step: 0, key: `launch-e2e-${i}:0`, status, scheduledFor: due });
+    await app.db.message.createMany({ data: [row(1, "sent"), row(2, "sent"), row(3, "queued"), row(4, "sending")] });
+
+    await page.goto(`${app.url}/app/campaigns/${launch.id}`);
+    const bar = page.locator("[data-send-progress]");
+    await bar.waitFor();
+    expect(await bar.getAttribute("data-send-progress")).toBe("sending");
+    expect(await bar.textContent()).toBe("2 of 4 handled · 2 sent");
+    // The sender finishes: the page, polling every 2 s, shows it done.
+    await app.db.message.updateMany({ where: { campaignId: launch.id, status: { in: ["queued", "sending"] } }, data: { status: "sent" } });
+    await page.locator('[data-send-progress="done"]').waitFor({ timeout: 10_000 });
+    expect(await bar.textContent()).toBe("4 of 4 handled · 4 sent");
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it("saves delivery settings, explaining a bad value beside its field, and keeps the SendGrid key write-only", async () => {
     const page = await browser.context.newPage();
     await page.goto(`${app.url}/demo`);
