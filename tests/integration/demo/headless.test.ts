@@ -76,6 +76,8 @@ beforeAll(async () => {
   if (code !== 0) throw new Error(`demo exited ${code}:\n${stderr.slice(-3000)}`);
   summary = JSON.parse(out.trim().split("\n").pop()!) as Summary;
   db = openDatabase("file:" + database);
+  const { messagesSent, messagesSkipped, messagesCancelled, sendRequests, emlFiles, delivered, opens, machineOpens, clicks, emailEvents, deliverySeconds } = summary;
+  console.info(`[demo delivery] ${JSON.stringify({ messagesSent, messagesSkipped, messagesCancelled, sendRequests, emlFiles, delivered, opens, machineOpens, clicks, emailEvents, deliverySeconds })}`);
 }, 900_000);
 
 afterAll(async () => {
