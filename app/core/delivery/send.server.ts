@@ -41,6 +41,7 @@ import {
   type SentValues,
 } from "./send-request";
 import { packJson, storeTemplate } from "./sent-email.server";
+import { suppressedAmong } from "./suppression.server";
 import { looksLikeEmail } from "./suppression";
 import { unsubscribeLink } from "./unsubscribe.server";
 
@@ -141,8 +142,17 @@ async function sendGroup(db: Database, shopId: string, rows: Row[], options: Sen
   const prepared: PreparedMessage[] = [];
   let admin: AdminGraphqlClient | null = null;
   const customers = await customerNames(db, shopId, rows);
+  // Decided at dispatch, checked again here: a retry may come minutes later, and an
+  // unsubscribe, bounce or consent change in between must win (nothing bypasses it).
+  const held = await heldBack(db, shopId, rows, customers);
+  for (const [reason, ids] of held) {
+    const done = await db.message.updateMany({ where: { id: { in: ids }, status: "queued" }, data: { status: "skipped", skipReason: reason } });
+    result.skipped += done.count;
+  }
+  const heldIds = new Set([...held.values()].flat());
   const orders = needsLatestOrder(variant.plan, variant.step) ? await latestOrders(db, shopId, [...customers.keys()]) : null;
   for (const row of rows) {
+    if (heldIds.has(row.id)) continue;
     const outcome = await prepare(db, shopId, variant, row, customers, orders, now, async () => (admin ??= await (options.admin ?? defaultAdmin)(shopId)));
     if (typeof outcome === "string") result.failed += await fail(db, [row.id], outcome);
     else prepared.push(outcome);
@@ -232,13 +242,29 @@ function aloneBody(envelope: Envelope, template: SendTemplate, m: PreparedMessag
   };
 }
 
-async function customerNames(db: Database, shopId: string, rows: Row[]): Promise<Map<string, { firstName: string | null }>> {
+async function customerNames(db: Database, shopId: string, rows: Row[]): Promise<Map<string, { firstName: string | null; emailConsentState: string }>> {
   const ids = [...new Set(rows.map((r) => r.customerId).filter((id): id is string => id !== null))];
-  const found: Array<{ id: string; firstName: string | null }> = [];
+  const found: Array<{ id: string; firstName: string | null; emailConsentState: string }> = [];
   for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
-    found.push(...(await db.customer.findMany({ where: { shopId, id: { in: ids.slice(i, i + IDS_PER_QUERY) }, deletedAt: null, redactedAt: null }, select: { id: true, firstName: true } })));
+    const where = { shopId, id: { in: ids.slice(i, i + IDS_PER_QUERY) }, deletedAt: null, redactedAt: null };
+    found.push(...(await db.customer.findMany({ where, select: { id: true, firstName: true, emailConsentState: true } })));
   }
-  return new Map(found.map((c) => [c.id, { firstName: c.firstName }]));
+  return new Map(found.map((c) => [c.id, { firstName: c.firstName, emailConsentState: c.emailConsentState }]));
+}
+
+/** Consent states that withdraw what dispatch allowed (a guest cart under "checkout-email" was never subscribed, so NOT_SUBSCRIBED is not among them). */
+const WITHDRAWN = new Set(["UNSUBSCRIBED", "REDACTED", "INVALID"]);
+
+/** Messages that must not go after all, by reason: the address is suppressed, or the customer's consent was withdrawn since dispatch. */
+async function heldBack(db: Database, shopId: string, rows: Row[], customers: Map<string, { emailConsentState: string }>): Promise<Map<string, string[]>> {
+  const suppressed = await suppressedAmong(shopId, rows.flatMap((r) => (r.email ? [r.email] : [])), { db });
+  const out = new Map<string, string[]>();
+  const add = (reason: string, id: string) => out.set(reason, [...(out.get(reason) ?? []), id]);
+  for (const row of rows) {
+    if (row.email && suppressed.has(row.email)) add("suppressed", row.id);
+    else if (row.customerId && WITHDRAWN.has(customers.get(row.customerId)?.emailConsentState ?? "")) add("not-subscribed", row.id);
+  }
+  return out;
 }
 
 /** Stable per message: which of the draft's subject lines (A/B arm) this recipient gets. */

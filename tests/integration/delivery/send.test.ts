@@ -9,6 +9,7 @@ import { editDraft } from "~/core/approval/approval.server";
 import { reconcileUnknown, resendKey } from "~/core/delivery/reconcile.server";
 import { sendBatch, sendJobHandler } from "~/core/delivery/send.server";
 import { renderSentMessage } from "~/core/delivery/sent-email.server";
+import { suppress } from "~/core/delivery/suppression.server";
 import { sendTestEmail } from "~/core/delivery/test-send.server";
 import { verifyUnsubscribeToken } from "~/core/delivery/unsubscribe";
 import { DELIVERY_SEND_JOB } from "~/core/delivery/job-types";
@@ -143,6 +144,23 @@ describe("sendBatch", () => {
       { status: "skipped", skipReason: "not-approved" },
     ]);
     expect(sg.requests).toHaveLength(0);
+  });
+
+  it("holds back, at send time, an address suppressed or a consent withdrawn since the batch was queued", async () => {
+    const batchId = nextBatch();
+    const [a, b, c] = customers;
+    await queueBatch(SHOP, { campaignId, batchId, customers: [a!, b!, c!], now: NOW });
+    await suppress(SHOP, a!.email!, "unsubscribe", "test");
+    await prisma.customer.update({ where: { id: b!.id }, data: { emailConsentState: "UNSUBSCRIBED" } });
+    try {
+      expect(await sendBatch(SHOP, batchId, fast)).toMatchObject({ skipped: 2, sent: 1, requests: 1 });
+      const rows = await prisma.message.findMany({ where: { batchId }, select: { customerId: true, status: true, skipReason: true } });
+      expect(Object.fromEntries(rows.map((r) => [r.customerId, [r.status, r.skipReason]]))).toEqual({ [a!.id]: ["skipped", "suppressed"], [b!.id]: ["skipped", "not-subscribed"], [c!.id]: ["sent", null] });
+      expect([receivedBy(a!.email!), receivedBy(b!.email!), receivedBy(c!.email!)]).toEqual([0, 0, 1]);
+    } finally {
+      await prisma.suppression.deleteMany({ where: { shopId: SHOP } });
+      await prisma.customer.update({ where: { id: b!.id }, data: { emailConsentState: "SUBSCRIBED" } });
+    }
   });
 
   it("a 400 fails the request's messages with SendGrid's reason; an invalid address fails alone before any request", async () => {
