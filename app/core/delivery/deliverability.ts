@@ -44,6 +44,9 @@ export interface DeliveryRates {
 /** Gmail's lines for the spam-complaint rate. */
 export const COMPLAINT_WARN_RATE = 0.001;
 export const COMPLAINT_ALARM_RATE = 0.003;
+/** Warn while still under a line, from 80 % of it ("approaching"): written out, as 0.8 × 0.003 is not 0.0024 in floating point. */
+export const COMPLAINT_APPROACH_WARN_RATE = 0.0008;
+export const COMPLAINT_APPROACH_ALARM_RATE = 0.0024;
 /**
  * Below this many delivered messages one complaint is already 0.1%+: the rate
  * is shown but no warning is raised on it (it says "not enough mail yet").
@@ -109,7 +112,11 @@ export function complaintStatus(c: Pick<DeliveryCounts, "delivered" | "spamRepor
     return { level: "alarm", rate, message: `Spam complaints are at ${shown}, at or above Gmail's 0.3% limit: Gmail may reject or junk this store's mail. Pause campaigns and mail only engaged subscribers.` };
   }
   if (rate! >= COMPLAINT_WARN_RATE) {
-    return { level: "warn", rate, message: `Spam complaints are at ${shown}, above Gmail's recommended 0.1%. Send less to people who have not opened or clicked lately.` };
+    const nearing = rate! >= COMPLAINT_APPROACH_ALARM_RATE ? ", and approaching Gmail's 0.3% limit" : "";
+    return { level: "warn", rate, message: `Spam complaints are at ${shown}, above Gmail's recommended 0.1%${nearing}. Send less to people who have not opened or clicked lately.` };
+  }
+  if (rate! >= COMPLAINT_APPROACH_WARN_RATE) {
+    return { level: "warn", rate, message: `Spam complaints are at ${shown}, approaching Gmail's recommended 0.1%. Send less to people who have not opened or clicked lately.` };
   }
   return { level: "ok", rate, message: `Spam complaints are at ${shown}, under Gmail's 0.1% line.` };
 }

@@ -32,7 +32,10 @@ describe("deliveryRates", () => {
 describe("complaintStatus: Gmail's 0.1% and 0.3% lines", () => {
   const n = MIN_DELIVERED_FOR_COMPLAINT_WARNING;
   it("ok under 0.1%, warn from 0.1%, alarm from 0.3%", () => {
-    expect(complaintStatus({ delivered: 10_000, spamReports: 9 }).level).toBe("ok");
+    expect(complaintStatus({ delivered: 10_000, spamReports: 7 }).level).toBe("ok");
+    expect(complaintStatus({ delivered: 10_000, spamReports: 8 })).toMatchObject({ level: "warn", message: expect.stringContaining("approaching Gmail's recommended 0.1%") });
+    expect(complaintStatus({ delivered: 10_000, spamReports: 24 }).message).toContain("approaching Gmail's 0.3% limit");
+    expect(complaintStatus({ delivered: 10_000, spamReports: 23 }).message).not.toContain("approaching");
     expect(complaintStatus({ delivered: 10_000, spamReports: 10 }).level).toBe("warn");
     expect(complaintStatus({ delivered: 10_000, spamReports: 29 }).level).toBe("warn");
     expect(complaintStatus({ delivered: 10_000, spamReports: 30 }).level).toBe("alarm");
