@@ -367,7 +367,7 @@ async function deliver(
         result.sent += await byChunks(ids, (chunk) =>
           db.message.updateMany({
             where: { id: { in: chunk }, OR: [{ status: "sending" }, { status: "sent", sgMessageId: null }] },
-            data: { status: "sent", sentAt: new Date(), sgMessageId: outcome.xMessageId, error: null },
+            data: { status: "sent", sentAt: options.now ?? new Date(), sgMessageId: outcome.xMessageId, error: null },
           }),
         );
         return;
