@@ -11,9 +11,9 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { REDIS_URL, redisReachable } from "../setup/redis";
 
 const RECIPIENTS = Number(process.env.BENCH_RECIPIENTS ?? 100_000);
-const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loopwise-delivery-bench-"));
 
 process.env.NODE_ENV = "test";
@@ -25,19 +25,6 @@ process.env.LOOPWISE_WORKER = "off";
 
 type Backend = "embedded" | "bullmq";
 
-async function redisUp(): Promise<boolean> {
-  const { Redis } = await import("ioredis");
-  const probe = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on("error", () => undefined);
-  try {
-    await probe.connect();
-    return (await probe.ping()) === "PONG";
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
 
 async function run(backend: Backend) {
   const file = path.join(dir, `${backend}.db`);
@@ -123,7 +110,7 @@ async function run(backend: Backend) {
 try {
   console.log(`Delivery bench: a ${RECIPIENTS.toLocaleString("en")}-recipient campaign, approval to all handed to SendGrid (${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)})`);
   await run("embedded");
-  if (await redisUp()) await run("bullmq");
+  if (await redisReachable()) await run("bullmq");
   else console.log(`SKIPPED BullMQ: no Redis answered at ${REDIS_URL}`);
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });

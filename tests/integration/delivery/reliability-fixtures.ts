@@ -16,22 +16,11 @@ import type { FakeSendGrid } from "../../fakes/sendgrid";
 import { action as eventWebhookAction } from "~/routes/webhooks.sendgrid.$token";
 import { seedShop } from "../campaigns/fixtures";
 
-export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+export { REDIS_URL, redisReachable } from "../../setup/redis";
+import { REDIS_URL } from "../../setup/redis";
 export const CI = process.env.CI === "true" || process.env.CI === "1";
 export const LEASE_MS = 2000;
 
-export async function redisReachable(): Promise<boolean> {
-  const probe = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on("error", () => undefined);
-  try {
-    await probe.connect();
-    return (await probe.ping()) === "PONG";
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
 
 export type BackendName = "embedded" | "bullmq";
 

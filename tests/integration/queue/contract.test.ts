@@ -6,29 +6,17 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { Redis } from "ioredis";
+import { REDIS_URL, redisReachable } from "../../setup/redis";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { bullmqQueue } from "~/jobs/bullmq.server";
 import { embeddedQueue, type JobContext, type JobWorker } from "~/jobs/queue.server";
 
-const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const CI = process.env.CI === "true" || process.env.CI === "1";
 const FILE_PREFIX = `lwtest-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 const LEASE_MS = 1500;
 const BACKOFF_MS = 50;
 
-async function redisReachable(): Promise<boolean> {
-  const probe = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on("error", () => undefined);
-  try {
-    await probe.connect();
-    return (await probe.ping()) === "PONG";
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
 
 const redisUp = await redisReachable();
 if (!redisUp && !CI) console.warn(`SKIPPED BullMQ queue contract: no Redis answered at ${REDIS_URL} (start redis-server, or set REDIS_URL)`);
