@@ -91,11 +91,80 @@ export async function handleEventWebhook(request: Request, token: string, option
   if (!settings) return plain(404, "Not Found");
   const shopId = settings.shopId;
   const log = (options.logger ?? requestLogger(request, shopId)).child({ shop: shopId, webhook: "sendgrid" });
+  const publicKey = settings.sendgridWebhookKey || (options.appPublicKey === undefined ? env.SENDGRID_WEBHOOK_PUBLIC_KEY : options.appPublicKey);
+  const checked = await verifiedBatch(request, publicKey, settings.sendgridWebhookKey ? "shop" : "app", log, options);
+  if (checked instanceof Response) return checked;
 
+  let result: EventBatchResult;
+  try {
+    result = await recordEvents(shopId, checked.events, { ...options, db, logger: log });
+  } catch (error) {
+    // SendGrid retries a non-2xx delivery: nothing of this batch was kept, so the retry starts clean.
+    log.error("sendgrid events failed", { error: error instanceof Error ? error.message.slice(0, 300) : String(error) });
+    return plain(500, "Internal Server Error");
+  }
+  result.received = checked.received;
+  result.skipped = countSkipped(checked.skipped);
+  result.skippedReasons = checked.skipped;
+  log.info("sendgrid events", { ...result, skippedReasons: undefined, ms: Math.round((performance.now() - started) * 10) / 10 });
+  return json(200, result);
+}
+
+/**
+ * /webhooks/sendgrid: the app-wide SendGrid account's one event webhook (every
+ * shop that sends with the app's key). Verified with SENDGRID_WEBHOOK_PUBLIC_KEY
+ * only; each event goes to the shop of the message it names (`lw_msg`), and an
+ * event naming no message of ours is dropped. 404 when no app-wide key is set.
+ */
+export async function handleAppEventWebhook(request: Request, options: EventWebhookOptions = {}): Promise<Response> {
+  const started = performance.now();
+  if (request.method !== "POST") return new Response(null, { status: 405, headers: { allow: "POST" } });
+  const db = options.db ?? prisma;
+  const publicKey = options.appPublicKey === undefined ? env.SENDGRID_WEBHOOK_PUBLIC_KEY : options.appPublicKey;
+  if (!publicKey) return plain(404, "Not Found");
+  const log = (options.logger ?? requestLogger(request)).child({ webhook: "sendgrid" });
+  const checked = await verifiedBatch(request, publicKey, "app", log, options);
+  if (checked instanceof Response) return checked;
+
+  const ids = [...new Set(checked.events.flatMap((e) => (e.messageId ? [e.messageId] : [])))];
+  const owner = new Map<string, string>();
+  for (const part of chunk(ids, 500)) {
+    for (const m of await db.message.findMany({ where: { id: { in: part } }, select: { id: true, shopId: true } })) owner.set(m.id, m.shopId);
+  }
+  const byShop = new Map<string, EngagementEvent[]>();
+  let unmatched = 0;
+  for (const event of checked.events) {
+    const shopId = event.messageId ? owner.get(event.messageId) : undefined;
+    if (!shopId) unmatched++;
+    else byShop.set(shopId, [...(byShop.get(shopId) ?? []), event]);
+  }
+  const result: EventBatchResult = { received: checked.received, stored: 0, duplicates: 0, unmatched, skipped: countSkipped(checked.skipped), skippedReasons: checked.skipped };
+  try {
+    for (const [shopId, events] of byShop) {
+      const r = await recordEvents(shopId, events, { ...options, db, logger: log.child({ shop: shopId }) });
+      result.stored += r.stored;
+      result.duplicates += r.duplicates;
+      result.unmatched += r.unmatched;
+    }
+  } catch (error) {
+    // Shops recorded before the failure keep their events; SendGrid's retry finds them duplicates.
+    log.error("sendgrid events failed", { error: error instanceof Error ? error.message.slice(0, 300) : String(error) });
+    return plain(500, "Internal Server Error");
+  }
+  log.info("sendgrid events (app account)", { ...result, skippedReasons: undefined, shops: byShop.size, ms: Math.round((performance.now() - started) * 10) / 10 });
+  return json(200, result);
+}
+
+/** Size cap, signature over the raw body, JSON, batch shape: the parsed events, or the refusal to answer with. */
+async function verifiedBatch(
+  request: Request,
+  publicKey: string | undefined | null,
+  keySource: "shop" | "app",
+  log: Logger,
+  options: EventWebhookOptions,
+): Promise<Response | { events: EngagementEvent[]; skipped: Partial<Record<SkipReason, number>>; received: number }> {
   const body = await readLimited(request, options.maxBytes ?? MAX_EVENT_BODY_BYTES);
   if (body === null) return plain(413, "Payload Too Large");
-
-  const publicKey = settings.sendgridWebhookKey || (options.appPublicKey === undefined ? env.SENDGRID_WEBHOOK_PUBLIC_KEY : options.appPublicKey);
   if (!publicKey) {
     log.error("sendgrid events refused: no verification key (the shop's or SENDGRID_WEBHOOK_PUBLIC_KEY)");
     return plain(401, "Unauthorized");
@@ -109,10 +178,9 @@ export async function handleEventWebhook(request: Request, token: string, option
   });
   if (!check.ok) {
     const level = check.reason === "bad-key" ? "error" : "warn";
-    log[level]("sendgrid events refused", { reason: check.reason, keySource: settings.sendgridWebhookKey ? "shop" : "app" });
+    log[level]("sendgrid events refused", { reason: check.reason, keySource });
     return plain(401, "Unauthorized");
   }
-
   let payload: unknown;
   try {
     payload = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
@@ -125,20 +193,7 @@ export async function handleEventWebhook(request: Request, token: string, option
     log.warn("sendgrid events refused", { error: batch.error });
     return plain(400, `Bad Request: ${batch.error}`);
   }
-
-  let result: EventBatchResult;
-  try {
-    result = await recordEvents(shopId, batch.events, { ...options, db, logger: log });
-  } catch (error) {
-    // SendGrid retries a non-2xx delivery: nothing of this batch was kept, so the retry starts clean.
-    log.error("sendgrid events failed", { error: error instanceof Error ? error.message.slice(0, 300) : String(error) });
-    return plain(500, "Internal Server Error");
-  }
-  result.received = Array.isArray(payload) ? payload.length : 0;
-  result.skipped = countSkipped(batch.skipped);
-  result.skippedReasons = batch.skipped;
-  log.info("sendgrid events", { ...result, skippedReasons: undefined, ms: Math.round((performance.now() - started) * 10) / 10 });
-  return json(200, result);
+  return { events: batch.events, skipped: batch.skipped, received: Array.isArray(payload) ? payload.length : 0 };
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {

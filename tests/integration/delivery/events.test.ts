@@ -17,6 +17,7 @@ import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from "~/core/delivery/events-signa
 import { isSuppressed } from "~/core/delivery/suppression.server";
 import { ensureWebhookToken, eventWebhookUrl } from "~/core/delivery/webhook-token.server";
 import { action } from "~/routes/webhooks.sendgrid.$token";
+import { action as appAction } from "~/routes/webhooks.sendgrid._index";
 import { createEventWebhook, startFakeSendGrid, type FakeEventSpec, type FakeEventWebhook, type FakeSendGridMessage, type SendGridEvent } from "../../fakes/sendgrid";
 import { TEST_APP_URL } from "../../setup/test-config";
 
@@ -188,6 +189,39 @@ describe("a signed batch", () => {
       const appSigner = createEventWebhook();
       env.SENDGRID_WEBHOOK_PUBLIC_KEY = appSigner.publicKey;
       expect((await deliver(tokenA, [{ event: "delivered", message: a!.record }], { signer: appSigner })).status).toBe(401);
+    } finally {
+      env.SENDGRID_WEBHOOK_PUBLIC_KEY = saved;
+    }
+  });
+});
+
+describe("the app-wide account's webhook (/webhooks/sendgrid)", () => {
+  async function postApp(events: SendGridEvent[], signer: FakeEventWebhook = hook) {
+    const payload = JSON.stringify(events);
+    const { signature, timestamp } = signer.sign(payload);
+    const request = new Request(`${TEST_APP_URL}/webhooks/sendgrid`, { method: "POST", headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signature, [TIMESTAMP_HEADER]: timestamp }, body: payload });
+    const response = await appAction({ request, params: {}, context: {} });
+    const text = await response.text();
+    return { status: response.status, body: response.status === 200 ? (JSON.parse(text) as Record<string, number>) : text };
+  }
+
+  it("routes each event to the shop of the message it names; drops events naming no message of ours; refuses forgeries", async () => {
+    const [a] = await sendTo(SHOP, 1);
+    const [b] = await sendTo(OTHER, 1);
+    const saved = env.SENDGRID_WEBHOOK_PUBLIC_KEY;
+    try {
+      env.SENDGRID_WEBHOOK_PUBLIC_KEY = undefined;
+      expect((await postApp(hook.build([{ event: "delivered", message: a!.record }]))).status).toBe(404); // no app-wide account
+      env.SENDGRID_WEBHOOK_PUBLIC_KEY = hook.publicKey;
+      const stranger = { ...hook.build([{ event: "delivered", message: b!.record }])[0]!, lw_msg: "not-ours", sg_event_id: randomUUID() };
+      const events = [...hook.build([{ event: "delivered", message: a!.record }, { event: "click", message: b!.record, url: "https://events-b.example/p" }]), stranger];
+      const res = await postApp(events);
+      expect(res).toMatchObject({ status: 200, body: { received: 3, stored: 2, unmatched: 1 } });
+      expect((await message(a!.id)).deliveredAt).not.toBeNull();
+      expect(await message(b!.id)).toMatchObject({ clicks: 1 });
+      expect(await prisma.emailEvent.findMany({ select: { shopId: true }, orderBy: { shopId: "asc" } })).toEqual([{ shopId: SHOP }, { shopId: OTHER }]);
+      expect((await postApp(events)).body).toMatchObject({ stored: 0, duplicates: 2 }); // redelivered: nothing twice
+      expect((await postApp(hook.build([{ event: "open", message: a!.record }]), createEventWebhook())).status).toBe(401);
     } finally {
       env.SENDGRID_WEBHOOK_PUBLIC_KEY = saved;
     }
