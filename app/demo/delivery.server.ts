@@ -10,10 +10,9 @@
 // the horizon. Each tick is the app's own runTick with that `now`; its send jobs
 // are run right after it by calling the send job's function (sendBatch) with the
 // same `now`, instead of through the Job table: the app's in-process worker runs
-// on the wall clock and must not take them. Sent messages are then stamped with
-// the simulated time they went out at (the send path stamps the wall clock),
-// so the frequency caps of later ticks see them when they really went, and the
-// admin shows the story in order. After each tick's sends, `afterSend` lets the
+// on the wall clock and must not take them. The send path stamps `sentAt` with
+// that `now`, so the frequency caps of later ticks see each message when it
+// went, and the admin shows the story in order. After each tick's sends, `afterSend` lets the
 // demo play its recipients (signed events through the real webhook route), so an
 // unsubscribe or a bounce holds back that person's later emails, as it would.
 import type { Database } from "../db.server";
@@ -95,7 +94,6 @@ export async function runDemoDelivery(shopId: string, options: DemoDeliveryOptio
       const result = await sendBatch(shopId, batchId, { db, now: at, config: sendgrid });
       report.sendRequests += result.requests;
       const sent = await db.message.findMany({ where: { shopId, batchId, status: "sent" }, select: { id: true } });
-      await db.message.updateMany({ where: { shopId, batchId, status: "sent" }, data: { sentAt: at } });
       sentIds.push(...sent.map((m) => m.id));
     }
     if (sentIds.length > 0 || tick.enrolled > 0) options.log?.(`  ${at.toISOString()}: ${tick.enrolled} enrolled, ${sentIds.length} sent, ${sum(tick.skipped)} skipped`);
