@@ -42,6 +42,8 @@ import { suppress } from "./suppression.server";
 import { looksLikeEmail } from "./suppression";
 import { unsubscribe, UnsubscribeError } from "./unsubscribe.server";
 import { isWellFormedToken } from "./webhook-token.server";
+import { reattributeAfterEngagement } from "../attribution/attribute.server";
+import { markStats } from "../reports/stats.server";
 
 /** SendGrid batches are at most a few MB; ours are far below that. */
 export const MAX_EVENT_BODY_BYTES = 2 * 1024 * 1024;
@@ -202,7 +204,7 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-const MESSAGE_REF = { id: true, customerId: true, email: true, test: true, sgMessageId: true, status: true } as const;
+const MESSAGE_REF = { id: true, customerId: true, email: true, test: true, sgMessageId: true, status: true, campaignId: true, sentAt: true } as const;
 
 /** The messages of this shop the events name (by lw_msg, else by send request). Read-only. */
 async function findMessages(db: Db, shopId: string, events: readonly EngagementEvent[]) {
@@ -310,6 +312,7 @@ export async function recordEvents(shopId: string, events: readonly EngagementEv
             return message ? [{ event, message }] : [];
           });
           await applyPlan(tx, provider, shopId, planEngagement(applicable), options);
+          await afterEngagement(tx, shopId, applicable);
           return { stored: fresh.length, duplicates: sorted.length - fresh.length, unmatched: fresh.length - applicable.length };
         },
         { maxWait: 10_000, timeout: 60_000 },
@@ -414,6 +417,22 @@ async function applyPlan(tx: Tx, provider: Provider, shopId: string, plan: Engag
   await bulkUpdate(tx, provider, "Message", "id", shopId, MESSAGE_COLUMNS, rowsOf([...plan.messageEarliest, ...plan.messageCounters]));
   await bulkUpdate(tx, provider, "CustomerProfile", "customerId", shopId, PROFILE_COLUMNS, rowsOf([...plan.profileCounters, ...plan.profileLatest]));
   for (const action of plan.suppressions) await applySuppression(tx, shopId, action, options);
+}
+
+/**
+ * What new events change beyond the message: the daily stats of the day each
+ * message was sent, and the credit for orders a click or human open came too
+ * late to explain when they were placed.
+ */
+async function afterEngagement(tx: Tx, shopId: string, applicable: readonly MatchedEvent[]): Promise<void> {
+  const live = applicable.filter(({ message }) => !message.test && message.campaignId);
+  await markStats(
+    tx,
+    shopId,
+    live.map(({ event, message }) => ({ campaignId: message.campaignId!, at: message.sentAt ?? event.occurredAt })),
+  );
+  const engaged = live.filter(({ event, message }) => message.customerId && (event.type === "click" || (event.type === "open" && !event.machineOpen)));
+  await reattributeAfterEngagement(tx, shopId, engaged.map(({ event, message }) => ({ customerId: message.customerId!, at: event.occurredAt })));
 }
 
 /**

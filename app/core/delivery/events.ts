@@ -135,6 +135,9 @@ export interface MessageRef {
   sgMessageId: string | null;
   /** Message.status when read; absent = unknown to the caller. */
   status?: string;
+  /** For the daily stats (the day the message was sent) where the caller read them. */
+  campaignId?: string;
+  sentAt?: Date | null;
 }
 
 /**

@@ -5,6 +5,7 @@
 // normally arrive within seconds) was never taken, so it goes back to `queued`
 // with a new send job. This is the only place a message is sent again, and only
 // on that evidence. Called by the per-shop minute tick.
+import { markStats } from "../reports/stats.server";
 import prisma, { type Database } from "../../db.server";
 import type { JobQueue } from "../../jobs/queue.server";
 import { DELIVERY_SEND_JOB, type SendJobPayload } from "./job-types";
@@ -37,7 +38,7 @@ export async function reconcileUnknown(shopId: string, options: ReconcileOptions
   const now = options.now ?? new Date();
   const windowMs = options.windowMs ?? RECONCILE_WINDOW_MS;
   const result: ReconcileResult = { sent: 0, requeued: 0, waiting: 0, jobs: 0 };
-  const unknown = await db.message.findMany({ where: { shopId, status: "unknown" }, select: { id: true, batchId: true, attempts: true, updatedAt: true } });
+  const unknown = await db.message.findMany({ where: { shopId, status: "unknown" }, select: { id: true, batchId: true, attempts: true, updatedAt: true, campaignId: true, test: true } });
   if (unknown.length === 0) return result;
 
   const ids = unknown.map((m) => m.id);
@@ -47,10 +48,14 @@ export async function reconcileUnknown(shopId: string, options: ReconcileOptions
     for (const e of events) if (e.messageId) heard.set(e.messageId, e._min.occurredAt ?? now);
   }
 
+  const campaignOf = new Map(unknown.filter((m) => !m.test).map((m) => [m.id, m.campaignId]));
+  const touches = [...heard].flatMap(([id, at]) => (campaignOf.has(id) ? [{ campaignId: campaignOf.get(id)!, at }] : []));
+  await markStats(db, shopId, touches); // and again after: the daily stats never miss a reconciled send
   for (const [id, at] of heard) {
     const r = await db.message.updateMany({ where: { id, shopId, status: "unknown" }, data: { status: "sent", sentAt: at, error: null } });
     result.sent += r.count;
   }
+  await markStats(db, shopId, touches);
 
   const cutoff = now.getTime() - windowMs;
   const silent = unknown.filter((m) => !heard.has(m.id) && m.updatedAt.getTime() <= cutoff);

@@ -14,6 +14,7 @@ import { createHash } from "node:crypto";
 import type { MailService } from "@sendgrid/mail";
 import prisma, { type Database } from "../../db.server";
 import type { JobHandler } from "../../jobs/queue.server";
+import { markStats } from "../reports/stats.server";
 import { RetryLaterError } from "../../jobs/retry";
 import { logger as rootLogger, type Logger } from "../../logger.server";
 import { ApprovalError, assertApproved } from "../approval/approval.server";
@@ -165,7 +166,7 @@ async function sendGroup(db: Database, shopId: string, rows: Row[], options: Sen
   const shop = await db.shop.findUnique({ where: { id: shopId }, select: { email: true } });
   const envelope = envelopeFor(variant, shop?.email ?? null, templateId);
 
-  await sendPrepared(db, mailer.mail, envelope, variant.compiled, prepared, options, result, log);
+  await sendPrepared(db, mailer.mail, envelope, variant.compiled, prepared, options, result, log, { shopId, campaignId: first.campaignId });
 }
 
 /**
@@ -181,6 +182,8 @@ export async function sendPrepared(
   options: SendOptions,
   result: SendResult,
   log: Logger,
+  /** The daily stats these sends count in (none for a test send). */
+  stats: StatsKey | null = null,
 ): Promise<void> {
   const nonce = newTagNonce();
   const shared: Array<PreparedMessage & { substitutions: Record<string, string> }> = [];
@@ -196,7 +199,13 @@ export async function sendPrepared(
     plan.push({ messages: chunk, body: (won) => sharedBody(envelope, template, nonce, chunk.filter((m) => won.has(m.id))) });
   }
   for (const p of alone) plan.push({ messages: [p], body: () => aloneBody(envelope, template, p) });
-  for (const request of plan) await deliver(db, mail, request.messages, request.body, envelope.templateId, options, result, log);
+  for (const request of plan) await deliver(db, mail, request.messages, request.body, envelope.templateId, options, result, log, stats);
+}
+
+/** Which daily stats a send counts in. */
+export interface StatsKey {
+  shopId: string;
+  campaignId: string;
 }
 
 export interface Envelope {
@@ -344,6 +353,7 @@ async function deliver(
   options: SendOptions,
   result: SendResult,
   log: Logger,
+  stats: StatsKey | null,
 ): Promise<void> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let retriesLeft = options.inlineRetries ?? DEFAULT_INLINE_RETRIES;
@@ -363,13 +373,18 @@ async function deliver(
       byChunks(ids, (chunk) => db.message.updateMany({ where: { id: { in: chunk }, status: "sending" }, data }));
     switch (outcome.kind) {
       case "accepted": {
+        const sentAt = options.now ?? new Date();
+        // Marked before and after (no transaction here): a crash in between leaves a mark, never a stale day.
+        const touch = stats ? () => markStats(db, stats.shopId, [{ campaignId: stats.campaignId, at: sentAt }]) : async () => {};
+        await touch();
         // An event may have come first (SendGrid posts `processed` at once) and marked some sent already: they get the request's id too.
         result.sent += await byChunks(ids, (chunk) =>
           db.message.updateMany({
             where: { id: { in: chunk }, OR: [{ status: "sending" }, { status: "sent", sgMessageId: null }] },
-            data: { status: "sent", sentAt: options.now ?? new Date(), sgMessageId: outcome.xMessageId, error: null },
+            data: { status: "sent", sentAt, sgMessageId: outcome.xMessageId, error: null },
           }),
         );
+        await touch();
         return;
       }
       case "refused": {

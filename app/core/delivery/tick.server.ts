@@ -11,6 +11,7 @@ import type { JobHandler, JobQueue } from "../../jobs/queue.server";
 import { logger } from "../../logger.server";
 import { dispatchDue } from "./dispatch.server";
 import { DELIVERY_TICK_JOB } from "./job-types";
+import { refreshStats } from "../reports/stats.server";
 import { reconcileUnknown } from "./reconcile.server";
 import { runTriggers } from "./triggers.server";
 
@@ -61,6 +62,8 @@ export interface TickReport {
   cancelled: Record<string, number>;
   /** Unknown outcomes settled this tick. */
   reconciled: { sent: number; requeued: number };
+  /** (campaign, day) buckets of the daily stats recomputed. */
+  statsRefreshed: number;
 }
 
 /** One tick for one shop, without the chain (tests and the demo call this). */
@@ -71,12 +74,15 @@ export async function runTick(shopId: string, options: { db?: Database; queue: E
   const dispatch = await dispatchDue(shopId, { db, queue: options.queue, now });
   // Unknown outcomes: sent when SendGrid's events show it, re-queued when none came within the window.
   const reconciled = await reconcileUnknown(shopId, { db, queue: options.queue, now });
+  // The dashboard's daily stats: the days this minute's sends, events and orders touched.
+  const statsRefreshed = await refreshStats(shopId, { db });
   return {
     enrolled: Object.values(triggers.enrolled).reduce((a, b) => a + b, 0),
     queued: dispatch.queued,
     skipped: dispatch.skipped,
     cancelled: dispatch.cancelled,
     reconciled: { sent: reconciled.sent, requeued: reconciled.requeued },
+    statsRefreshed,
   };
 }
 

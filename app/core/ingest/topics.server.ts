@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { env } from "../../env.server";
 import { logger } from "../../logger.server";
 import { scheduleAfterWebhook } from "../audience/profiles/triggers.server";
+import { attributeOrder } from "../attribution/attribute.server";
 import { exitOnPurchase } from "../delivery/enrollment-exit.server";
 import { linkPendingBrowsers } from "../pixel/store.server";
 import { mapCheckout, mapCustomer, mapOrder, mapProduct, mapRefund } from "./mappers";
@@ -57,14 +58,18 @@ const order = topic(zOrderPayload, async (tx, data, { shop }) => {
   const written = await upsertOrder(tx, shop, rec);
   // A purchase ends the flows that exit on it (cart recovery...) at once, not at the next dispatch.
   if (written.outcome === "created") await exitOnPurchase(shop, { shopifyCustomerId: rec.customer?.shopifyId, email: rec.email, checkoutToken: rec.checkoutToken }, rec.createdAt, { db: tx });
+  // The email that earned it, decided again on every change (an edit, a cancellation, a refund it carries).
+  if (written.outcome !== "stale" || written.refundsAdded > 0) await attributeOrder(tx, shop, written.id);
   return fromWrite(written.outcome);
 });
 
 const refund = topic(zRefundPayload, async (tx, data, { shop }) => {
   const shopCurrency = await ensureShop(tx, shop);
   if (shopCurrency === null) return "ignored";
-  const stored = await tx.order.findUnique({ where: { shopId_shopifyId: { shopId: shop, shopifyId: data.order_id } }, select: { currency: true } });
+  const stored = await tx.order.findUnique({ where: { shopId_shopifyId: { shopId: shop, shopifyId: data.order_id } }, select: { id: true, currency: true } });
   const r = await addRefund(tx, shop, mapRefund(data, stored?.currency ?? shopCurrency));
+  // A refund lowers the revenue credited to the email that earned the order (one that came before its order waits for it).
+  if (r.outcome === "created" && stored) await attributeOrder(tx, shop, stored.id);
   return r.outcome === "duplicate" ? "ignored" : "processed";
 });
 

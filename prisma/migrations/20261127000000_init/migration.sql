@@ -409,6 +409,7 @@ CREATE TABLE "ShopSettings" (
     "sendgridApiKey" TEXT,
     "sendgridWebhookKey" TEXT,
     "webhookToken" TEXT,
+    "attribution" JSONB,
     "updatedAt" DATETIME NOT NULL,
     CONSTRAINT "ShopSettings_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
@@ -572,6 +573,60 @@ CREATE TABLE "EmailEvent" (
     "reason" TEXT,
     "receivedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT "EmailEvent_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "Attribution" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shopId" TEXT NOT NULL,
+    "orderId" TEXT NOT NULL,
+    "messageId" TEXT NOT NULL,
+    "campaignId" TEXT NOT NULL,
+    "flowType" TEXT NOT NULL,
+    "step" INTEGER NOT NULL,
+    "variant" TEXT NOT NULL DEFAULT '',
+    "customerId" TEXT,
+    "rule" TEXT NOT NULL,
+    "touchedAt" DATETIME NOT NULL,
+    "orderCreatedAt" DATETIME NOT NULL,
+    "revenue" INTEGER NOT NULL,
+    "currency" TEXT NOT NULL,
+    "cancelled" BOOLEAN NOT NULL DEFAULT false,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "Attribution_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "DailyStats" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shopId" TEXT NOT NULL,
+    "day" TEXT NOT NULL,
+    "campaignId" TEXT NOT NULL,
+    "flowType" TEXT NOT NULL,
+    "step" INTEGER NOT NULL,
+    "variant" TEXT NOT NULL DEFAULT '',
+    "sent" INTEGER NOT NULL DEFAULT 0,
+    "delivered" INTEGER NOT NULL DEFAULT 0,
+    "opened" INTEGER NOT NULL DEFAULT 0,
+    "clicked" INTEGER NOT NULL DEFAULT 0,
+    "bounced" INTEGER NOT NULL DEFAULT 0,
+    "unsubscribed" INTEGER NOT NULL DEFAULT 0,
+    "spamReports" INTEGER NOT NULL DEFAULT 0,
+    "orders" INTEGER NOT NULL DEFAULT 0,
+    "revenue" INTEGER NOT NULL DEFAULT 0,
+    CONSTRAINT "DailyStats_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "DirtyStats" (
+    "shopId" TEXT NOT NULL,
+    "campaignId" TEXT NOT NULL,
+    "day" TEXT NOT NULL,
+    "version" INTEGER NOT NULL DEFAULT 1,
+
+    PRIMARY KEY ("shopId", "campaignId", "day"),
+    CONSTRAINT "DirtyStats_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateIndex
@@ -752,7 +807,13 @@ CREATE INDEX "Message_shopId_status_scheduledFor_idx" ON "Message"("shopId", "st
 CREATE INDEX "Message_shopId_customerId_sentAt_idx" ON "Message"("shopId", "customerId", "sentAt");
 
 -- CreateIndex
+CREATE INDEX "Message_shopId_email_sentAt_idx" ON "Message"("shopId", "email", "sentAt");
+
+-- CreateIndex
 CREATE INDEX "Message_campaignId_status_idx" ON "Message"("campaignId", "status");
+
+-- CreateIndex
+CREATE INDEX "Message_campaignId_sentAt_idx" ON "Message"("campaignId", "sentAt");
 
 -- CreateIndex
 CREATE INDEX "Message_sgMessageId_idx" ON "Message"("sgMessageId");
@@ -764,8 +825,26 @@ CREATE INDEX "MessageTemplate_shopId_idx" ON "MessageTemplate"("shopId");
 CREATE UNIQUE INDEX "EmailEvent_sgEventId_key" ON "EmailEvent"("sgEventId");
 
 -- CreateIndex
-CREATE INDEX "EmailEvent_messageId_idx" ON "EmailEvent"("messageId");
+CREATE INDEX "EmailEvent_messageId_type_occurredAt_idx" ON "EmailEvent"("messageId", "type", "occurredAt");
 
 -- CreateIndex
 CREATE INDEX "EmailEvent_shopId_type_occurredAt_idx" ON "EmailEvent"("shopId", "type", "occurredAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Attribution_orderId_key" ON "Attribution"("orderId");
+
+-- CreateIndex
+CREATE INDEX "Attribution_shopId_orderCreatedAt_idx" ON "Attribution"("shopId", "orderCreatedAt");
+
+-- CreateIndex
+CREATE INDEX "Attribution_campaignId_orderCreatedAt_idx" ON "Attribution"("campaignId", "orderCreatedAt");
+
+-- CreateIndex
+CREATE INDEX "Attribution_messageId_idx" ON "Attribution"("messageId");
+
+-- CreateIndex
+CREATE INDEX "DailyStats_shopId_day_idx" ON "DailyStats"("shopId", "day");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "DailyStats_shopId_campaignId_day_step_variant_key" ON "DailyStats"("shopId", "campaignId", "day", "step", "variant");
 

@@ -427,6 +427,7 @@ CREATE TABLE "ShopSettings" (
     "sendgridApiKey" TEXT,
     "sendgridWebhookKey" TEXT,
     "webhookToken" TEXT,
+    "attribution" JSONB,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
     CONSTRAINT "ShopSettings_pkey" PRIMARY KEY ("shopId")
@@ -597,6 +598,61 @@ CREATE TABLE "EmailEvent" (
     "receivedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "EmailEvent_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "Attribution" (
+    "id" TEXT NOT NULL,
+    "shopId" TEXT NOT NULL,
+    "orderId" TEXT NOT NULL,
+    "messageId" TEXT NOT NULL,
+    "campaignId" TEXT NOT NULL,
+    "flowType" TEXT NOT NULL,
+    "step" INTEGER NOT NULL,
+    "variant" TEXT NOT NULL DEFAULT '',
+    "customerId" TEXT,
+    "rule" TEXT NOT NULL,
+    "touchedAt" TIMESTAMP(3) NOT NULL,
+    "orderCreatedAt" TIMESTAMP(3) NOT NULL,
+    "revenue" INTEGER NOT NULL,
+    "currency" TEXT NOT NULL,
+    "cancelled" BOOLEAN NOT NULL DEFAULT false,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "Attribution_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "DailyStats" (
+    "id" TEXT NOT NULL,
+    "shopId" TEXT NOT NULL,
+    "day" TEXT NOT NULL,
+    "campaignId" TEXT NOT NULL,
+    "flowType" TEXT NOT NULL,
+    "step" INTEGER NOT NULL,
+    "variant" TEXT NOT NULL DEFAULT '',
+    "sent" INTEGER NOT NULL DEFAULT 0,
+    "delivered" INTEGER NOT NULL DEFAULT 0,
+    "opened" INTEGER NOT NULL DEFAULT 0,
+    "clicked" INTEGER NOT NULL DEFAULT 0,
+    "bounced" INTEGER NOT NULL DEFAULT 0,
+    "unsubscribed" INTEGER NOT NULL DEFAULT 0,
+    "spamReports" INTEGER NOT NULL DEFAULT 0,
+    "orders" INTEGER NOT NULL DEFAULT 0,
+    "revenue" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "DailyStats_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "DirtyStats" (
+    "shopId" TEXT NOT NULL,
+    "campaignId" TEXT NOT NULL,
+    "day" TEXT NOT NULL,
+    "version" INTEGER NOT NULL DEFAULT 1,
+
+    CONSTRAINT "DirtyStats_pkey" PRIMARY KEY ("shopId","campaignId","day")
 );
 
 -- CreateIndex
@@ -777,7 +833,13 @@ CREATE INDEX "Message_shopId_status_scheduledFor_idx" ON "Message"("shopId", "st
 CREATE INDEX "Message_shopId_customerId_sentAt_idx" ON "Message"("shopId", "customerId", "sentAt");
 
 -- CreateIndex
+CREATE INDEX "Message_shopId_email_sentAt_idx" ON "Message"("shopId", "email", "sentAt");
+
+-- CreateIndex
 CREATE INDEX "Message_campaignId_status_idx" ON "Message"("campaignId", "status");
+
+-- CreateIndex
+CREATE INDEX "Message_campaignId_sentAt_idx" ON "Message"("campaignId", "sentAt");
 
 -- CreateIndex
 CREATE INDEX "Message_sgMessageId_idx" ON "Message"("sgMessageId");
@@ -789,10 +851,28 @@ CREATE INDEX "MessageTemplate_shopId_idx" ON "MessageTemplate"("shopId");
 CREATE UNIQUE INDEX "EmailEvent_sgEventId_key" ON "EmailEvent"("sgEventId");
 
 -- CreateIndex
-CREATE INDEX "EmailEvent_messageId_idx" ON "EmailEvent"("messageId");
+CREATE INDEX "EmailEvent_messageId_type_occurredAt_idx" ON "EmailEvent"("messageId", "type", "occurredAt");
 
 -- CreateIndex
 CREATE INDEX "EmailEvent_shopId_type_occurredAt_idx" ON "EmailEvent"("shopId", "type", "occurredAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Attribution_orderId_key" ON "Attribution"("orderId");
+
+-- CreateIndex
+CREATE INDEX "Attribution_shopId_orderCreatedAt_idx" ON "Attribution"("shopId", "orderCreatedAt");
+
+-- CreateIndex
+CREATE INDEX "Attribution_campaignId_orderCreatedAt_idx" ON "Attribution"("campaignId", "orderCreatedAt");
+
+-- CreateIndex
+CREATE INDEX "Attribution_messageId_idx" ON "Attribution"("messageId");
+
+-- CreateIndex
+CREATE INDEX "DailyStats_shopId_day_idx" ON "DailyStats"("shopId", "day");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "DailyStats_shopId_campaignId_day_step_variant_key" ON "DailyStats"("shopId", "campaignId", "day", "step", "variant");
 
 -- AddForeignKey
 ALTER TABLE "Customer" ADD CONSTRAINT "Customer_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
@@ -913,4 +993,13 @@ ALTER TABLE "MessageTemplate" ADD CONSTRAINT "MessageTemplate_shopId_fkey" FOREI
 
 -- AddForeignKey
 ALTER TABLE "EmailEvent" ADD CONSTRAINT "EmailEvent_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Attribution" ADD CONSTRAINT "Attribution_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "DailyStats" ADD CONSTRAINT "DailyStats_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "DirtyStats" ADD CONSTRAINT "DirtyStats_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
