@@ -804,10 +804,19 @@ CREATE UNIQUE INDEX "Message_key_key" ON "Message"("key");
 CREATE INDEX "Message_shopId_status_scheduledFor_idx" ON "Message"("shopId", "status", "scheduledFor");
 
 -- CreateIndex
+CREATE INDEX "Message_shopId_status_priority_scheduledFor_id_idx" ON "Message"("shopId", "status", "priority" DESC, "scheduledFor", "id");
+
+-- CreateIndex
 CREATE INDEX "Message_shopId_customerId_sentAt_idx" ON "Message"("shopId", "customerId", "sentAt");
 
 -- CreateIndex
 CREATE INDEX "Message_shopId_email_sentAt_idx" ON "Message"("shopId", "email", "sentAt");
+
+-- CreateIndex
+CREATE INDEX "Message_shopId_enrollmentId_status_idx" ON "Message"("shopId", "enrollmentId", "status");
+
+-- CreateIndex
+CREATE INDEX "Message_shopId_batchId_status_idx" ON "Message"("shopId", "batchId", "status");
 
 -- CreateIndex
 CREATE INDEX "Message_campaignId_status_idx" ON "Message"("campaignId", "status");
