@@ -5,6 +5,9 @@ import { Badge, Banner, BlockStack, Card, InlineGrid, InlineStack, Layout, Page,
 import { requireShop } from "../../core/shopify/require-shop.server";
 import { StatCard } from "../../components/StatCard";
 import { formatCount, formatMoney } from "../../components/format";
+import { RevenueSection } from "../../components/reports/RevenueSection";
+import { loadDashboard } from "../../core/reports/dashboard.server";
+import { parsePeriod } from "../../core/reports/dashboard";
 import { loadHomeCounts } from "./home.server";
 import { installIssueMessages, loadBackfill, type BackfillView } from "./backfill.server";
 
@@ -17,8 +20,10 @@ export const meta: MetaFunction = () => [{ title: "Loopwise" }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
-  const [counts, backfill] = await Promise.all([loadHomeCounts(shop), loadBackfill(shop.id)]);
+  const days = parsePeriod(new URL(request.url).searchParams.get("days"));
+  const [counts, backfill, dashboard] = await Promise.all([loadHomeCounts(shop), loadBackfill(shop.id), loadDashboard(shop.id, { days })]);
   return {
+    dashboard,
     shopName: shop.name ?? shop.id,
     counts,
     backfill,
@@ -28,7 +33,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export default function Home() {
-  const { shopName, counts, backfill, pixelActive, issues } = useLoaderData<typeof loader>();
+  const { shopName, counts, backfill, pixelActive, issues, dashboard } = useLoaderData<typeof loader>();
   return (
     <Page title="Home" subtitle={shopName}>
       <Layout>
@@ -45,6 +50,9 @@ export default function Home() {
             </Banner>
           </Layout.Section>
         ) : null}
+        <Layout.Section>
+          <RevenueSection dashboard={dashboard} />
+        </Layout.Section>
         <Layout.Section>
           <InlineGrid columns={{ xs: 1, sm: 2, md: 4 }} gap="400">
             <StatCard id="customers" label="Customers" value={formatCount(counts.customers)} />

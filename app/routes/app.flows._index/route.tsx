@@ -69,6 +69,7 @@ function FlowCard({ flow, activity }: { flow: FlowRow; activity: ActivityCounts 
             </InlineStack>
             <InlineStack gap="200" blockAlign="center">
               <Button url={reviewUrl}>{flow.status === "needs-approval" ? "Review and approve" : "Review emails"}</Button>
+              <Button url={`/app/reports/${flow.id}`} accessibilityLabel={`Report for ${flow.name}`}>Report</Button>
               <toggle.Form method="post">
                 <input type="hidden" name="id" value={flow.id} />
                 <input type="hidden" name="intent" value={flow.enabled ? "disable" : "enable"} />

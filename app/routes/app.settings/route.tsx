@@ -8,6 +8,8 @@ import type { FieldErrors, SettingsField, SettingsFields } from "../../component
 import { DeliverySettingsSections } from "../../components/delivery/DeliverySettingsSections";
 import { loadSettingsView, saveSettingsForm, type SettingsResult } from "./settings.server";
 import { handleDeliverySettingsForm, isDeliverySettingsIntent, loadDeliverySettingsView } from "./delivery.server";
+import { AttributionSettingsSection } from "../../components/reports/AttributionSettingsSection";
+import { ATTRIBUTION_INTENT, handleAttributionSettingsForm, loadAttributionSettingsView } from "./attribution.server";
 
 // Keeps Shopify's auth headers on this route's own responses (see app._index).
 export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
@@ -16,8 +18,8 @@ export const meta: MetaFunction = () => [{ title: "Settings · Loopwise" }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireShop(request);
-  const [settings, delivery] = await Promise.all([loadSettingsView(shop), loadDeliverySettingsView(shop)]);
-  return { ...settings, delivery };
+  const [settings, delivery, attribution] = await Promise.all([loadSettingsView(shop), loadDeliverySettingsView(shop), loadAttributionSettingsView(shop)]);
+  return { ...settings, delivery, attribution };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -26,6 +28,11 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   // The delivery sections post their own forms, with an intent.
   if (isDeliverySettingsIntent(form.get("intent"))) {
     const result = await handleDeliverySettingsForm(shop, form);
+    return data(result, { status: result.ok ? 200 : 422 });
+  }
+  // The attribution section: saving a new rule re-credits past orders (see attribution.server.ts).
+  if (form.get("intent") === ATTRIBUTION_INTENT) {
+    const result = await handleAttributionSettingsForm(shop, form);
     return data(result, { status: result.ok ? 200 : 422 });
   }
   const result = await saveSettingsForm(shop, form);
@@ -133,6 +140,7 @@ export default function Settings() {
       <Box paddingBlockStart="500">
         <Layout>
           <DeliverySettingsSections initial={view.delivery} />
+          <AttributionSettingsSection initial={view.attribution} />
         </Layout>
       </Box>
     </Page>

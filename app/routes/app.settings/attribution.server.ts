@@ -1,0 +1,34 @@
+// The Settings page's attribution section: the click window, whether human
+// opens count, and the open window. A save that changes the rule attributes
+// every past order again and rebuilds the daily stats before it answers
+// (saveAttributionSettings), so the dashboard follows at once.
+import defaultDb, { type Database } from "../../db.server";
+import { AttributionSettingsError, readAttributionSettingsOf, saveAttributionSettings } from "../../core/attribution/settings.server";
+import { ATTRIBUTION_INTENT, attributionView, readAttributionForm, type AttributionSettingsResult, type AttributionSettingsView } from "../../components/reports/attribution-form";
+
+type Shop = { id: string };
+
+export { ATTRIBUTION_INTENT };
+
+export async function loadAttributionSettingsView(shop: Shop, options: { db?: Database } = {}): Promise<AttributionSettingsView> {
+  return attributionView(await readAttributionSettingsOf(shop.id, { db: options.db ?? defaultDb }));
+}
+
+export async function handleAttributionSettingsForm(shop: Shop, form: FormData, options: { db?: Database } = {}): Promise<AttributionSettingsResult> {
+  const db = options.db ?? defaultDb;
+  try {
+    const saved = await saveAttributionSettings(shop.id, readAttributionForm(form), { db });
+    const r = saved.reattributed;
+    const reattributed = r ? r.attributed + r.changed + r.removed : 0;
+    return { intent: ATTRIBUTION_INTENT, ok: true, view: attributionView(saved.settings), changed: saved.changed, reattributed };
+  } catch (error) {
+    if (error instanceof AttributionSettingsError) return { intent: ATTRIBUTION_INTENT, ok: false, fields: sentences(error.errors) };
+    throw error;
+  }
+}
+
+function sentences(errors: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(errors)) out[k] = /[.!?]$/.test(v) ? v : `${v}.`;
+  return out;
+}
