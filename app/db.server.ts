@@ -36,6 +36,23 @@ export function openDatabase(url: string = databaseUrl()): Database {
   return serializeAroundTransactions(client);
 }
 
+/** "sqlite" or "postgresql": the client's datasource provider (Prisma's generated clients carry it). */
+export function providerOf(db: Database): "sqlite" | "postgresql" {
+  return (db as unknown as { _activeProvider?: unknown })._activeProvider === "postgresql" ? "postgresql" : "sqlite";
+}
+
+/**
+ * SQLite's planner needs table statistics to prefer the right index once a
+ * table has grown (without them, dispatching a 100k-message launch sorted every
+ * due message for each page of 500). `PRAGMA optimize` analyses only tables
+ * that grew a lot or have none (about 50 ms for 100k messages, under 1 ms when
+ * nothing changed), so the delivery tick runs it before each dispatch.
+ * PostgreSQL's autovacuum keeps its own statistics: nothing to do there.
+ */
+export async function optimizeStatistics(db: Database): Promise<void> {
+  if (providerOf(db) === "sqlite") await db.$queryRawUnsafe("PRAGMA optimize");
+}
+
 /**
  * Prisma's SQLite adapter runs every query on one connection, so a plain query
  * issued while another request's transaction is open would run INSIDE that

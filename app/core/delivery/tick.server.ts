@@ -6,7 +6,7 @@
 // shop has nothing left to do (no flow on, no launch pending, no message
 // waiting); ensureSchedules (app/jobs/maintenance.server.ts) restarts it for
 // shops that need it, and setFlowEnabled / scheduleLaunch kick it at once.
-import prisma, { type Database } from "../../db.server";
+import prisma, { optimizeStatistics, type Database } from "../../db.server";
 import type { JobHandler, JobQueue } from "../../jobs/queue.server";
 import { logger } from "../../logger.server";
 import { dispatchDue } from "./dispatch.server";
@@ -71,6 +71,8 @@ export async function runTick(shopId: string, options: { db?: Database; queue: E
   const db = options.db ?? prisma;
   const now = options.now ?? new Date();
   const triggers = await runTriggers(shopId, { db, now });
+  // A launch may have just added 100k messages: the planner's statistics must know (SQLite).
+  await optimizeStatistics(db);
   const dispatch = await dispatchDue(shopId, { db, queue: options.queue, now });
   // Unknown outcomes: sent when SendGrid's events show it, re-queued when none came within the window.
   const reconciled = await reconcileUnknown(shopId, { db, queue: options.queue, now });
