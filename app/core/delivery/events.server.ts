@@ -20,7 +20,7 @@
 // Unsubscribes and spam reports go through unsubscribe(), as our own link does
 // (suppression + local consent + write-back job), inside the same transaction.
 import { randomUUID } from "node:crypto";
-import prisma, { isUniqueViolation, type Database } from "../../db.server";
+import prisma, { isUniqueViolation, providerOf, type Database } from "../../db.server";
 import { env } from "../../env.server";
 import { readLimited } from "../http/read-limited";
 import { logger as rootLogger, requestLogger, type Logger } from "../../logger.server";
@@ -228,11 +228,6 @@ function isWriteConflict(error: unknown): boolean {
   if (typeof error !== "object" || error === null) return false;
   const code = (error as { code?: unknown }).code;
   return code === "P2034" || (code === "P2010" && /40P01|40001|deadlock/i.test(String((error as { message?: unknown }).message)));
-}
-
-function providerOf(db: Database): Provider {
-  // Prisma's generated clients carry their datasource provider (not a public API, but both of ours have it).
-  return (db as unknown as { _activeProvider?: unknown })._activeProvider === "postgresql" ? "postgresql" : "sqlite";
 }
 
 /** How Prisma's SQLite adapter stores a DateTime: "2026-11-27T12:00:00.000+00:00". */
