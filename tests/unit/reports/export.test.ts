@@ -1,27 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { parseCsv } from "./parse-csv";
 import { CSV_COLUMNS, csvCell, csvLine, decimalAmount, exportFileName, exportLine, HEADER_LINE, type ExportRow } from "~/core/reports/export";
 import { RULE_TEXT } from "~/core/attribution/rules";
 
-/** A small RFC 4180 reader, to check what a spreadsheet would see. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") row.push(cell), (cell = "");
-    else if (ch === "\r" && text[i + 1] === "\n") row.push(cell), rows.push(row), (row = []), (cell = ""), i++;
-    else cell += ch;
-  }
-  if (cell || row.length) row.push(cell), rows.push(row);
-  return rows;
-}
 
 const base: ExportRow = {
   orderName: "#1001",
