@@ -130,4 +130,24 @@ describeInBrowser("Revenue dashboard and reports (Chromium)", () => {
     expect((await page.goto(`${app.url}/app/reports/${theirs.id}`))?.status()).toBe(404);
     await page.close();
   });
+
+  it("changes the attribution window in Settings: a bad value is explained, a good one re-credits and is stated on Home", async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${app.url}/demo`);
+    await page.locator("ui-nav-menu").getByRole("link", { name: "Settings" }).click();
+    await page.getByLabel("Attribution window").waitFor();
+    await page.getByLabel("Attribution window").fill("45");
+    await page.getByRole("button", { name: "Save attribution" }).click();
+    await page.getByText("The attribution window must be at most 30 days.").waitFor();
+    await page.getByLabel("Attribution window").fill("7");
+    await page.getByRole("button", { name: "Save attribution" }).click();
+    await page.locator("[data-attribution-saved]").waitFor();
+    expect(await page.locator("[data-attribution-saved]").textContent()).toBe("Saved. 0 orders re-credited under the new rule.");
+    expect((await app.db.shopSettings.findUniqueOrThrow({ where: { shopId: app.shop } })).attribution).toMatchObject({ windowDays: 7 });
+    await page.locator("ui-nav-menu").getByRole("link", { name: "Home" }).click();
+    await page.locator("[data-attribution-rule]").first().waitFor();
+    expect(await page.locator("[data-attribution-rule]").first().textContent()).toContain("within 7 days before the order");
+    expect(await page.locator('[data-dashboard="revenue"]').textContent()).toBe("$45.50"); // a click-token order: no window involved
+    await page.close();
+  });
 });

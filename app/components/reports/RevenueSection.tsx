@@ -14,7 +14,8 @@ const dayDate = (day: string) => formatDate(`${day}T12:00:00Z`, "UTC");
 
 export function RevenueSection({ dashboard: d }: { dashboard: Dashboard }) {
   const money = (minor: number) => formatMoney(minor, d.currency);
-  const change = (key: MetricKey) => formatChange(d.change[key], d.previous[key] !== null && d.previous[key] !== 0);
+  // "new" only for a figure that had nothing to compare with and is something now.
+  const change = (key: MetricKey) => formatChange(d.change[key], !((d.previous[key] ?? 0) === 0 && (d.totals[key] ?? 0) > 0));
   return (
     <Card>
       <BlockStack gap="400">

@@ -188,6 +188,9 @@ function Funnel({ report: r, money }: { report: Report; money: (n: number) => st
   );
 }
 
+/** DataTable cells do not wrap: long text does, within this width. */
+const WRAP = (maxWidth: number) => ({ whiteSpace: "normal", overflowWrap: "anywhere", maxWidth }) as const;
+
 function Orders({ report: r, money, previous, next }: { report: Report; money: (n: number) => string; previous: string; next: string }) {
   const { rows, page, pages, total } = r.orders;
   return (
@@ -209,14 +212,16 @@ function Orders({ report: r, money, previous, next }: { report: Report; money: (
                 {o.name}
               </span>,
               formatDate(o.placedAt, r.timeZone, true),
-              o.customer,
+              <div key="c" style={WRAP(200)}>
+                {o.customer}
+              </div>,
               <InlineStack key="v" gap="100" align="end" wrap={false}>
                 <span>{money(o.revenue)}</span>
                 {o.cancelled ? <Badge tone="critical">Cancelled</Badge> : o.refunded ? <Badge tone="warning">Refunded</Badge> : null}
               </InlineStack>,
-              <span key="r" data-order-rule={o.rule}>
-                {`The customer ${o.ruleText}.`}
-              </span>,
+              <div key="r" style={WRAP(260)}>
+                <span data-order-rule={o.rule}>{`The customer ${o.ruleText}.`}</span>
+              </div>,
               <Link key="m" url={`/app/messages/${o.messageId}`}>
                 {emailLabel(o.step, o.variant)}
               </Link>,
