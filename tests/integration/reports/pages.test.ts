@@ -3,6 +3,7 @@
 // session): funnel, variants, top products and attributed orders with their
 // rules; the CSV streamed, quoted and formula-safe; another shop's campaign a 404.
 import { beforeAll, describe, expect, it } from "vitest";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { parseCsv } from "../../unit/reports/parse-csv";
 import prisma from "~/db.server";
 import { RULE_TEXT } from "~/core/attribution/rules";
@@ -21,7 +22,7 @@ async function thrown(promise: Promise<unknown>): Promise<Response> {
   return e;
 }
 
-const call = async <T>(loader: (args: { request: Request; params: Record<string, string>; context: object }) => Promise<T>, path: string, params: Record<string, string> = {}) =>
+const call = async <T>(loader: (args: LoaderFunctionArgs) => Promise<T>, path: string, params: Record<string, string> = {}) =>
   loader({ request: await adminRequest(path), params, context: {} });
 
 beforeAll(buildShops);
