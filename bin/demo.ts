@@ -9,6 +9,7 @@ import { replayStore, type ReplaySummary } from "../app/demo/replay.server";
 import { adminHostParam, mintSessionToken } from "../app/core/shopify/session-token";
 import type { DemoStore } from "../app/demo/types";
 import type { FakeSendGrid } from "../tests/fakes/sendgrid";
+import type { ShoppersReport } from "../app/demo/shoppers.server";
 import { headlessRecipients, liveRecipients, startDemoSendGrid } from "./demo-sendgrid";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -251,7 +252,8 @@ export async function seedFlows(databaseUrl: string, shop: string) {
   const { seedDemoFlows } = await import("../app/demo/flows.server");
   const db = openDatabase(databaseUrl);
   try {
-    return await seedDemoFlows(shop, { db });
+    // The demo merchant gives some flows an offer: their emails carry single-use codes.
+    return await seedDemoFlows(shop, { db, offers: true });
   } finally {
     await db.$disconnect();
   }
@@ -288,7 +290,7 @@ export interface DemoRun {
   /** Profiles, the purchase model and segments, computed after the replay. */
   audience: { customers: number; segments: Record<string, number>; predictions: string; seconds: number };
   /** The built-in flows seeded with offline drafts. */
-  flows: { flows: number; drafts: number; draftsWithProblems: number; seconds: number };
+  flows: { flows: number; drafts: number; draftsWithProblems: number; offers: number; seconds: number };
   timings: { generateSeconds: number; seedSeconds: number };
   close(): Promise<void>;
 }
@@ -378,22 +380,55 @@ export async function webhookUrlFor(databaseUrl: string, appUrl: string, shop: s
 export async function deliverDemo(run: DemoRun, opts: Pick<DemoOptions, "seed" | "log">) {
   const { openDatabase } = await import("../app/db.server");
   const { runDemoDelivery, deliveryCounts } = await import("../app/demo/delivery.server");
+  const { demoShoppers } = await import("../app/demo/shoppers.server");
   const db = openDatabase(run.databaseUrl);
   const started = performance.now();
   try {
     const recipients = headlessRecipients(run.sendgrid, run.eventWebhookUrl, { seed: opts.seed, shopHosts: [run.store.shop.domain] });
+    // Shoppers: fresh abandoned carts now, then orders (signed webhooks through the real routes) after the emails they answer.
+    const shoppers = demoShoppers({ db, store: run.store, seed: opts.seed, target: { appUrl: run.app.url, apiSecret: DEMO_API_SECRET } });
+    await shoppers.openCheckouts();
     let events = 0;
     const report = await runDemoDelivery(run.store.shop.domain, {
       db,
       now: new Date(run.store.now),
       sendgrid: { appKey: run.sendgrid.apiKey, apiUrl: run.sendgrid.origin, secret: DEMO_API_SECRET, production: false },
-      afterSend: async (at) => void (events += await recipients.playNew(at)),
+      beforeTick: (at) => shoppers.advance(at),
+      afterSend: async (at, messageIds) => {
+        events += await recipients.playNew(at);
+        await shoppers.afterSend(at, messageIds);
+      },
       log: opts.log,
     });
+    const shopping = await shoppers.finish();
     const counts = await deliveryCounts(db, run.store.shop.domain);
     const seconds = (performance.now() - started) / 1000;
     opts.log(`delivery: ${report.flowsApproved} flows approved, ${counts.messagesSent} emails sent in ${report.ticks} ticks up to ${report.simulatedUntil.toISOString()}, ${events} recipient events posted, in ${seconds.toFixed(1)} s`);
-    return { ...report, ...counts, eventsPosted: events, seconds };
+    return { ...report, ...counts, eventsPosted: events, shopping, seconds };
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+/**
+ * What the shoppers' orders earned, read back from the Attribution rows the
+ * app's webhook routes wrote; the dashboard's daily stats are brought up to date first.
+ */
+export async function attributeDemo(databaseUrl: string, shop: string, shopping: ShoppersReport, log: (line: string) => void) {
+  const { openDatabase } = await import("../app/db.server");
+  const { refreshStats } = await import("../app/core/reports/stats.server");
+  const { attributionSummary } = await import("../app/demo/attribution-summary.server");
+  const { formatMoney } = await import("../app/components/format");
+  const { currencyExponent } = await import("../app/core/ingest/money");
+  const db = openDatabase(databaseUrl);
+  try {
+    const statsRefreshed = await refreshStats(shop, { db });
+    const summary = await attributionSummary(db, shop);
+    const placed = Object.values(shopping.ordersPlaced).reduce((a, b) => a + b, 0);
+    const rules = Object.entries(summary.attributionByRule).filter(([, n]) => n > 0).map(([rule, n]) => `${n} ${rule}`).join(", ");
+    const revenue = formatMoney(Math.round(summary.attributedRevenue * 10 ** currencyExponent(summary.attributedRevenueCurrency)), summary.attributedRevenueCurrency);
+    log(`orders: ${placed} placed by the demo's shoppers (${shopping.unrelatedOrders.length} unrelated to any email, ${shopping.refunds} returned, ${shopping.cancelled} cancelled); ${summary.ordersAttributed} attributed (${rules || "none"}), ${revenue} attributed revenue; ${statsRefreshed} daily stats refreshed`);
+    return { ...summary, statsRefreshed };
   } finally {
     await db.$disconnect();
   }
@@ -417,6 +452,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   const file = run.databaseUrl.replace(/^file:/, "");
   if (opts.headless) {
     const delivery = await deliverDemo(run, opts);
+    const attribution = await attributeDemo(run.databaseUrl, run.store.shop.domain, delivery.shopping, opts.log);
     const summary = {
       ...(await summarize(run.databaseUrl, run.store.shop.domain)),
       seed: opts.seed,
@@ -452,6 +488,12 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
       deliveryTicks: delivery.ticks,
       simulatedUntil: delivery.simulatedUntil.toISOString(),
       deliverySeconds: round(delivery.seconds),
+      checkoutsOpened: delivery.shopping.checkoutsOpened,
+      ordersPlaced: delivery.shopping.ordersPlaced,
+      unrelatedOrders: delivery.shopping.unrelatedOrders,
+      refundsPlaced: delivery.shopping.refunds,
+      cancelledPlaced: delivery.shopping.cancelled,
+      ...attribution,
     };
     process.stdout.write(opts.json ? JSON.stringify(summary) + "\n" : formatSummary(summary));
     // Closing waits for the worker's current job (a long backfill, say): give it 5 s, then exit.

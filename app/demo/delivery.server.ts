@@ -14,7 +14,9 @@
 // that `now`, so the frequency caps of later ticks see each message when it
 // went, and the admin shows the story in order. After each tick's sends, `afterSend` lets the
 // demo play its recipients (signed events through the real webhook route), so an
-// unsubscribe or a bounce holds back that person's later emails, as it would.
+// unsubscribe or a bounce holds back that person's later emails, as it would;
+// `beforeTick` lets the demo's shoppers place the orders due by then, so a
+// purchase ends the flows it should before their next emails.
 import type { Database } from "../db.server";
 import { approve, listFlows, setFlowEnabled } from "../core/campaigns/campaigns.server";
 import { DELIVERY_SEND_JOB, type SendJobPayload } from "../core/delivery/job-types";
@@ -36,6 +38,8 @@ export interface DemoDeliveryOptions {
   horizonDays?: number;
   /** Smallest step between two ticks (default one hour). */
   stepMs?: number;
+  /** Before each tick, at its simulated time (the demo's shoppers send what is due by then). */
+  beforeTick?: (at: Date) => Promise<void>;
   /** After each tick's sends: the simulated time and the ids of the messages sent in it. */
   afterSend?: (at: Date, messageIds: string[]) => Promise<void>;
   log?: (line: string) => void;
@@ -86,6 +90,7 @@ export async function runDemoDelivery(shopId: string, options: DemoDeliveryOptio
         return { id: `demo-${type}-${batches.size}`, created: true };
       },
     };
+    await options.beforeTick?.(at);
     const tick = await runTick(shopId, { db, queue, now: at });
     report.ticks++;
     report.simulatedUntil = at;

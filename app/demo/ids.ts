@@ -24,10 +24,11 @@ export type IdKind = keyof typeof BASES;
 
 export class IdAllocator {
   private counters = new Map<IdKind, number>();
-  constructor(private readonly rng: Rng) {}
+  /** `start`: counters begin after it (the demo's live orders take ids far above the history's). */
+  constructor(private readonly rng: Rng, private readonly start = 0) {}
 
   next(kind: IdKind): number {
-    const n = (this.counters.get(kind) ?? 0) + 1;
+    const n = (this.counters.get(kind) ?? this.start) + 1;
     this.counters.set(kind, n);
     return BASES[kind] + n * 1000 + this.rng.int(0, 999);
   }

@@ -182,7 +182,7 @@ export function generateOrders(rng: Rng, ids: IdAllocator, plans: CustomerPlan[]
   return { orders, webhooks, customerOf };
 }
 
-function refundOf(ids: IdAllocator, order: RestOrder, lines: RestLineItem[], atMs: number, note: string, restockType: "return" | "cancel"): RestRefund {
+export function refundOf(ids: IdAllocator, order: RestOrder, lines: RestLineItem[], atMs: number, note: string, restockType: "return" | "cancel"): RestRefund {
   const id = ids.next("refund");
   const at = shopTimestamp(atMs);
   const refundLines = lines.map((li) => {

@@ -38,7 +38,7 @@ export interface ReplayPhase {
   total: number;
 }
 
-function webhookDelivery(w: DemoWebhook): WebhookDelivery {
+export function webhookDelivery(w: DemoWebhook): WebhookDelivery {
   return { kind: "webhook", topic: w.topic, eventId: w.eventId, triggeredAt: new Date(w.at).toISOString(), body: JSON.stringify(w.payload) };
 }
 

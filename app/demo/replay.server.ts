@@ -7,8 +7,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { signWebhookBody } from "../core/shopify/hmac";
 import { API_VERSION } from "../core/shopify-api-version";
-import { parseWebhookRoutes, planReplay, type Delivery, type ReplayPhase } from "./replay-plan";
-import type { DemoStore } from "./types";
+import { parseWebhookRoutes, planReplay, webhookDelivery, type Delivery, type ReplayPhase } from "./replay-plan";
+import type { DemoStore, DemoWebhook } from "./types";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -127,6 +127,11 @@ export async function runPhase(phase: ReplayPhase, send: (d: Delivery) => Promis
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, phase.lanes.length)) }, worker));
   if (failed !== null) throw failed;
+}
+
+/** One webhook, signed and sent to its route as Shopify would (the demo's live orders, refunds and checkouts). */
+export async function sendWebhook(w: DemoWebhook, shop: string, target: ReplayTarget, routes: Map<string, string> = loadWebhookRoutes(), maxRetries = 5): Promise<void> {
+  await deliver(webhookDelivery(w), shop, target, routes, maxRetries);
 }
 
 export async function replayStore(store: DemoStore, target: ReplayTarget, options: ReplayOptions = {}): Promise<ReplaySummary> {

@@ -207,7 +207,7 @@ export interface RestOrder {
   total_tax_set: MoneySet;
   total_shipping_price_set: MoneySet;
   taxes_included: boolean;
-  discount_codes: { code: string; amount: Money; type: "percentage" | "fixed_amount" }[];
+  discount_codes: { code: string; amount: Money; type: "percentage" | "fixed_amount" | "shipping" }[];
   financial_status: "paid" | "refunded" | "partially_refunded" | "voided";
   fulfillment_status: "fulfilled" | null;
   landing_site: string;

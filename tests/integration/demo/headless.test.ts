@@ -1,12 +1,14 @@
 // `loopwise demo --headless --json` end to end, on a small store and a database
 // of its own: the replay, the audience, the flows approved by the demo merchant,
 // delivery to the fake SendGrid (.eml files), and the recipients' signed events
-// back through the app's real webhook route.
+// back through the app's real webhook route; then the shoppers' orders, refunds
+// and a cancellation through the real order webhooks, and what attribution made of them.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { clickTokenOf, discountCodesOf, netRevenue } from "~/core/attribution/rules";
 import { openDatabase, type Database } from "~/db.server";
 
 const bin = path.resolve(__dirname, "../../../bin/loopwise.js");
@@ -28,6 +30,17 @@ interface Summary {
   emailEvents: number;
   deliverySeconds: number;
   sendRequests: number;
+  simulatedUntil: string;
+  checkoutsOpened: number;
+  ordersPlaced: Record<string, number>;
+  unrelatedOrders: string[];
+  refundsPlaced: number;
+  cancelledPlaced: number;
+  ordersAttributed: number;
+  attributedRevenue: number;
+  attributedRevenueCurrency: string;
+  attributionByRule: Record<string, number>;
+  attributedCancelled: number;
 }
 
 let summary: Summary;
@@ -78,6 +91,8 @@ beforeAll(async () => {
   db = openDatabase("file:" + database);
   const { messagesSent, messagesSkipped, messagesCancelled, sendRequests, emlFiles, delivered, opens, machineOpens, clicks, emailEvents, deliverySeconds } = summary;
   console.info(`[demo delivery] ${JSON.stringify({ messagesSent, messagesSkipped, messagesCancelled, sendRequests, emlFiles, delivered, opens, machineOpens, clicks, emailEvents, deliverySeconds })}`);
+  const { checkoutsOpened, ordersPlaced, refundsPlaced, cancelledPlaced, ordersAttributed, attributedRevenue, attributionByRule, attributedCancelled } = summary;
+  console.info(`[demo orders] ${JSON.stringify({ checkoutsOpened, ordersPlaced, refundsPlaced, cancelledPlaced, ordersAttributed, attributedRevenue, attributionByRule, attributedCancelled })}`);
 }, 900_000);
 
 afterAll(async () => {
@@ -143,5 +158,90 @@ describe("loopwise demo --headless --json: delivery", () => {
     const humanOpened = new Set((await db.emailEvent.findMany({ where: { type: "open", machineOpen: false }, select: { messageId: true } })).map((e) => e.messageId));
     const onlyMachine = machineOnly.filter((e) => !humanOpened.has(e.messageId)).map((e) => e.messageId!);
     expect(await db.message.count({ where: { id: { in: onlyMachine }, openedAt: { not: null } } })).toBe(0);
+  });
+});
+
+describe("loopwise demo --headless --json: the shoppers' orders and what earned them", () => {
+  const DAY_MS = 86_400_000;
+
+  it("attributes orders by discount code, checkout, click token and last click, as the Attribution rows say", async () => {
+    expect(summary.ordersAttributed).toBeGreaterThan(0);
+    expect(summary.attributedRevenueCurrency).toBe("USD");
+    for (const rule of ["discount-code", "click-token", "last-click"]) expect(summary.attributionByRule[rule], rule).toBeGreaterThan(0);
+    if ((await db.message.count({ where: { flowType: "cart-recovery", status: "sent" } })) > 0) expect(summary.attributionByRule["checkout-token"]).toBeGreaterThan(0);
+    // The summary is the database's: a direct count of the rows (cancelled orders apart, as the dashboard counts them).
+    const rows = await db.attribution.findMany({ where: { cancelled: false }, select: { rule: true, revenue: true } });
+    expect(rows.length).toBe(summary.ordersAttributed);
+    const byRule: Record<string, number> = {};
+    for (const r of rows) byRule[r.rule] = (byRule[r.rule] ?? 0) + 1;
+    expect(Object.fromEntries(Object.entries(summary.attributionByRule).filter(([, n]) => n > 0))).toEqual(byRule);
+    expect(Math.round(summary.attributedRevenue * 100)).toBe(rows.reduce((s, r) => s + r.revenue, 0));
+    expect(summary.attributedCancelled).toBe(await db.attribution.count({ where: { cancelled: true } }));
+  });
+
+  it("each attribution's evidence is on its order, placed after the demo's now and after the touch", async () => {
+    const now = new Date((await db.message.findFirst({ where: { status: "sent" }, orderBy: { sentAt: "asc" }, select: { sentAt: true } }))!.sentAt!);
+    const attributions = await db.attribution.findMany();
+    const orders = new Map((await db.order.findMany({ where: { id: { in: attributions.map((a) => a.orderId) } } })).map((o) => [o.id, o]));
+    for (const a of attributions) {
+      const order = orders.get(a.orderId)!;
+      const message = (await db.message.findUnique({ where: { id: a.messageId } }))!;
+      expect(order.shopifyCreatedAt.getTime()).toBeGreaterThanOrEqual(now.getTime());
+      expect(message.sentAt!.getTime()).toBeLessThanOrEqual(order.shopifyCreatedAt.getTime());
+      expect(a.touchedAt.getTime()).toBeLessThanOrEqual(order.shopifyCreatedAt.getTime());
+      expect(a.revenue).toBe(netRevenue(order));
+      switch (a.rule) {
+        case "discount-code": {
+          const offer = await db.offer.findFirst({ where: { campaignId: message.campaignId, step: message.step, customerId: message.customerId! } });
+          expect(discountCodesOf(order.discountCodes)).toContain(offer!.code);
+          break;
+        }
+        case "checkout-token": {
+          const enrollment = await db.enrollment.findUnique({ where: { id: message.enrollmentId! } });
+          expect(enrollment!.triggerKey).toBe(`checkout:${order.checkoutToken}`);
+          break;
+        }
+        case "click-token":
+          expect(clickTokenOf(order.landingSite)).toBe(a.messageId);
+          expect(order.landingSite).toMatch(/utm_source=loopwise&utm_medium=email&utm_campaign=/);
+          break;
+        case "last-click": {
+          expect(clickTokenOf(order.landingSite)).toBeNull();
+          const click = await db.emailEvent.findFirst({ where: { messageId: a.messageId, type: "click", occurredAt: { gte: new Date(order.shopifyCreatedAt.getTime() - 5 * DAY_MS), lte: order.shopifyCreatedAt } } });
+          expect(click).not.toBeNull();
+          break;
+        }
+        default:
+          throw new Error(`unexpected rule ${a.rule}`);
+      }
+    }
+  });
+
+  it("orders unrelated to any email are placed and not attributed", async () => {
+    expect(summary.unrelatedOrders.length).toBeGreaterThanOrEqual(2);
+    const unrelated = await db.order.findMany({ where: { name: { in: summary.unrelatedOrders } }, select: { id: true } });
+    expect(unrelated).toHaveLength(summary.unrelatedOrders.length);
+    expect(await db.attribution.count({ where: { orderId: { in: unrelated.map((o) => o.id) } } })).toBe(0);
+    // Nor is anything from the store's history, which predates every email.
+    const firstSend = (await db.message.findFirst({ where: { status: "sent" }, orderBy: { sentAt: "asc" }, select: { sentAt: true } }))!.sentAt!;
+    const history = await db.order.findMany({ where: { shopifyCreatedAt: { lt: firstSend } }, select: { id: true } });
+    expect(history.length).toBeGreaterThan(0);
+    expect(await db.attribution.count({ where: { orderId: { in: history.map((o) => o.id) } } })).toBe(0);
+  });
+
+  it("refunds and the cancellation net out, and the dashboard's daily stats equal the attributions", async () => {
+    expect(summary.cancelledPlaced).toBe(1);
+    expect(summary.refundsPlaced).toBeGreaterThanOrEqual(1);
+    const attributed = await db.attribution.findMany({ select: { orderId: true, revenue: true, cancelled: true } });
+    const orders = await db.order.findMany({ where: { id: { in: attributed.map((a) => a.orderId) } }, select: { id: true, totalPrice: true, refundedAmount: true, cancelledAt: true } });
+    expect(orders.filter((o) => o.cancelledAt).length).toBe(summary.attributedCancelled);
+    expect(orders.some((o) => o.refundedAmount > 0 && !o.cancelledAt)).toBe(true);
+    const net = orders.reduce((s, o) => s + netRevenue(o), 0);
+    expect(net).toBeLessThan(orders.reduce((s, o) => s + o.totalPrice, 0));
+    expect(Math.round(summary.attributedRevenue * 100)).toBe(net);
+    const stats = await db.dailyStats.aggregate({ _sum: { revenue: true, orders: true } });
+    expect(stats._sum.revenue).toBe(net);
+    expect(stats._sum.orders).toBe(summary.ordersAttributed);
+    expect(await db.dirtyStats.count()).toBe(0);
   });
 });
