@@ -15,7 +15,7 @@
 //    one-off launches and sales), their enrollments and sent messages over the last year, SendGrid
 //    events (delivered ~97 %, bounced ~2 %, opens ~20 % of which a third machine opens, clicks ~3 %,
 //    a few unsubscribes), discount-code offers on win-back, cart recovery's second email and a third
-//    of the launches, and ~0.9 % of clicks followed by an attributed order (history for the
+//    of the launches, and ~30 % of clicks (~0.9 % of messages) followed by an attributed order (history for the
 //    dashboard). Then BENCH_ORDERS orders of each kind (discount code, checkout token, click token,
 //    last click, unattributed), interleaved, each in its own transaction as the order webhook does
 //    (create the Order row, then attributeOrder): p50/p95/max of attributeOrder and of the whole
