@@ -158,7 +158,7 @@ async function sqliteWriter(url: string): Promise<BulkWriter> {
       })();
     },
     async close() {
-      raw.pragma("optimize");
+      raw.pragma("optimize"); // statistics, as the delivery tick's optimizeStatistics keeps them in production
       raw.close();
     },
   };
