@@ -58,6 +58,7 @@ export default function Review() {
       }
       subtitle={`${r.objective} · ${r.audience}`}
       backAction={back}
+      secondaryActions={[{ content: "Revenue report", url: `/app/reports/${r.id}` }]}
       fullWidth
     >
       <Layout>
