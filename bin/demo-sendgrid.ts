@@ -70,7 +70,11 @@ export function headlessRecipients(fake: FakeSendGrid, webhookUrl: string, optio
  * after that (the same seeded choices as the headless demo, compressed to
  * seconds), so a merchant who switches a flow on sees engagement come back.
  */
-export function liveRecipients(fake: FakeSendGrid, webhookUrl: string, options: { seed: number; shopHosts: readonly string[]; log: (line: string) => void }): { stop(): Promise<void> } {
+export function liveRecipients(
+  fake: FakeSendGrid,
+  webhookUrl: string,
+  options: { seed: number; shopHosts: readonly string[]; log: (line: string) => void; afterEvents?: (messageIds: string[]) => Promise<void> },
+): { stop(): Promise<void> } {
   let cursor = 0;
   const timers = new Set<NodeJS.Timeout>();
   const pending = new Set<Promise<void>>();
@@ -100,6 +104,21 @@ export function liveRecipients(fake: FakeSendGrid, webhookUrl: string, options: 
         const timestamp = Math.floor(Date.now() / 1000);
         send(specs.map((s) => ({ ...s, timestamp })));
       }, delayMs);
+      timers.add(timer);
+    }
+    // Once their events are in, what these recipients do next (the shoppers buy).
+    const afterEvents = options.afterEvents;
+    if (afterEvents) {
+      const ids = fresh.flatMap((m) => (m.customArgs.lw_msg ? [m.customArgs.lw_msg] : []));
+      const last = Math.max(0, ...byDelay.keys());
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        const p = Promise.all(pending)
+          .then(() => afterEvents(ids))
+          .catch((error: unknown) => options.log(`demo shoppers: ${String(error)}`))
+          .finally(() => pending.delete(p));
+        pending.add(p);
+      }, last + 2000);
       timers.add(timer);
     }
   }, 1000);

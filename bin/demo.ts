@@ -502,15 +502,36 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   }
   const url = `${run.app.url}/demo`;
   // The app's in-process worker runs the delivery tick once the merchant switches a flow on; these recipients answer what arrives.
-  const recipients = liveRecipients(run.sendgrid, run.eventWebhookUrl, { seed: opts.seed, shopHosts: [run.store.shop.domain], log: opts.log });
+  // Shoppers on the wall clock: fresh abandoned carts now; a recipient who opened or clicked may buy
+  // seconds later (an hour of the plan is a second here, at most 20 s), through the signed order webhook.
+  const { openDatabase } = await import("../app/db.server");
+  const { demoShoppers } = await import("../app/demo/shoppers.server");
+  const shopperDb = openDatabase(run.databaseUrl);
+  const shoppers = demoShoppers({
+    db: shopperDb,
+    store: run.store,
+    seed: opts.seed,
+    target: { appUrl: run.app.url, apiSecret: DEMO_API_SECRET },
+    placeAt: (planned) => Date.now() + Math.min(20_000, Math.max(3_000, (planned - Date.now()) / 3600)),
+  });
+  await shoppers.openCheckouts();
+  const shopping = setInterval(() => void shoppers.advance(new Date()).catch((error: unknown) => opts.log(`demo shoppers: ${String(error)}`)), 2000);
+  const recipients = liveRecipients(run.sendgrid, run.eventWebhookUrl, {
+    seed: opts.seed,
+    shopHosts: [run.store.shop.domain],
+    log: opts.log,
+    afterEvents: (messageIds) => shoppers.afterSend(new Date(), messageIds),
+  });
   process.stdout.write(
     `\nLoopwise demo is ready (seeded in ${run.timings.seedSeconds.toFixed(1)} s).\nOpen ${url}\n` +
-      `Approve a flow under Flows and switch it on: its due emails go to a local fake SendGrid and are written to ${path.relative(process.cwd(), run.emailDir) || run.emailDir}/ as .eml files; simulated recipients open and click a few seconds later.\nPress Ctrl+C to stop.\n`,
+      `Approve a flow under Flows and switch it on: its due emails go to a local fake SendGrid and are written to ${path.relative(process.cwd(), run.emailDir) || run.emailDir}/ as .eml files; simulated recipients open and click a few seconds later, and some buy (Home then shows the revenue each email brought back).\nPress Ctrl+C to stop.\n`,
   );
   await new Promise<void>((resolve) => {
     for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => resolve());
   });
   await recipients.stop();
+  clearInterval(shopping);
+  await shopperDb.$disconnect();
   await run.close();
   return 0;
 }

@@ -50,7 +50,21 @@ export interface DemoShoppers {
   finish(): Promise<ShoppersReport>;
 }
 
-export function demoShoppers(options: { db: Database; store: DemoStore; seed: number; target: ReplayTarget; unrelatedDays?: number }): DemoShoppers {
+export interface DemoShoppersOptions {
+  db: Database;
+  store: DemoStore;
+  seed: number;
+  target: ReplayTarget;
+  unrelatedDays?: number;
+  /**
+   * When an order planned for `plannedMs` is placed. The headless demo keeps the
+   * plan (its clock is simulated); the interactive one, on the wall clock,
+   * compresses hours into seconds so a merchant sees the orders come.
+   */
+  placeAt?: (plannedMs: number) => number;
+}
+
+export function demoShoppers(options: DemoShoppersOptions): DemoShoppers {
   const { db, store, seed, target } = options;
   const shop = store.shop.domain;
   const nowMs = Date.parse(store.now);
@@ -80,7 +94,8 @@ export function demoShoppers(options: { db: Database; store: DemoStore; seed: nu
     }
   };
 
-  const place = (customer: RestCustomer, atMs: number, how: { discount: Engagement["offer"]; landingSite: string; referringSite: string; checkout: RestCheckout | null; after: "refund" | "cancel" | null }): RestOrder => {
+  const place = (customer: RestCustomer, plannedMs: number, how: { discount: Engagement["offer"]; landingSite: string; referringSite: string; checkout: RestCheckout | null; after: "refund" | "cancel" | null }): RestOrder => {
+    const atMs = options.placeAt ? options.placeAt(plannedMs) : plannedMs;
     const order = buildOrder(orderRng, ids, store.products, { customer, atMs, number: nextNumber++, currency: store.shop.currency, ...how });
     const hooks = orderWebhooks(orderRng, ids, order, atMs, how.after);
     if (how.after === "refund") report.refunds++;

@@ -9,8 +9,14 @@ export interface FunnelStage {
   key: "sent" | "delivered" | "clicked" | "ordered";
   label: string;
   count: number;
-  /** Share of the stage before (null for the first, or nothing before). */
-  rateOfPrevious: number | null;
+  /**
+   * Share of the stage it is read against (null for the first, or nothing there):
+   * delivered of sent, clicked of delivered, ordered of delivered (an order needs
+   * no click when it used the email's code or completed its checkout).
+   */
+  rate: number | null;
+  /** The stage `rate` is a share of. */
+  of: "sent" | "delivered" | null;
   /** Share of what was sent. */
   rateOfSent: number | null;
 }
@@ -55,18 +61,19 @@ export interface Report {
 }
 
 export function funnelOf(m: { sent: number; delivered: number; clicked: number; orders: number }): FunnelStage[] {
-  const stages: Array<[FunnelStage["key"], string, number]> = [
-    ["sent", "Sent", m.sent],
-    ["delivered", "Delivered", m.delivered],
-    ["clicked", "Clicked", m.clicked],
-    ["ordered", "Ordered", m.orders],
+  const stages: Array<[FunnelStage["key"], string, number, FunnelStage["of"]]> = [
+    ["sent", "Sent", m.sent, null],
+    ["delivered", "Delivered", m.delivered, "sent"],
+    ["clicked", "Clicked", m.clicked, "delivered"],
+    ["ordered", "Ordered", m.orders, "delivered"],
   ];
-  return stages.map(([key, label, count], i) => ({
+  return stages.map(([key, label, count, of]) => ({
     key,
     label,
     count,
-    rateOfPrevious: i === 0 ? null : ratio(count, stages[i - 1]![2]),
-    rateOfSent: i === 0 ? null : ratio(count, m.sent),
+    rate: of === null ? null : ratio(count, m[of]),
+    of,
+    rateOfSent: of === null ? null : ratio(count, m.sent),
   }));
 }
 

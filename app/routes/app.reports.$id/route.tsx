@@ -173,7 +173,7 @@ function Funnel({ report: r, money }: { report: Report; money: (n: number) => st
                   <span data-funnel={s.key}>{formatCount(s.count)}</span>
                 </Text>
                 <Text as="p" variant="bodySm" tone="subdued">
-                  {s.rateOfPrevious === null ? "\u00a0" : `${formatRate(s.rateOfPrevious)} of ${s.key === "delivered" ? "sent" : s.key === "clicked" ? "delivered" : "clicked"}`}
+                  {s.rate === null ? "\u00a0" : `${formatRate(s.rate)} of ${s.of}`}
                 </Text>
               </BlockStack>
             </Box>

@@ -37,7 +37,7 @@ describe("report page", () => {
       ["clicked", sent.filter((m) => m.clickedAt).length],
       ["ordered", 3], // #R2, #R3, #R7 (#R8 was cancelled)
     ]);
-    expect(r.funnel[1]!.rateOfPrevious).toBe(sent.filter((m) => m.deliveredAt).length / sent.length);
+    expect(r.funnel[1]!.rate).toBe(sent.filter((m) => m.deliveredAt).length / sent.length);
     expect(r.totals.revenue).toBe(4550 + 8025 + 7000);
     expect(r.byVariant.map((v) => `${v.step}${v.variant}`)).toEqual(["0A", "0B", "1B"]);
 

@@ -118,12 +118,12 @@ describe("breakdowns", () => {
 describe("report pieces", () => {
   it("builds the funnel with each stage's share of the one before and of sent", () => {
     expect(funnelOf({ sent: 100, delivered: 80, clicked: 20, orders: 5 })).toEqual([
-      { key: "sent", label: "Sent", count: 100, rateOfPrevious: null, rateOfSent: null },
-      { key: "delivered", label: "Delivered", count: 80, rateOfPrevious: 0.8, rateOfSent: 0.8 },
-      { key: "clicked", label: "Clicked", count: 20, rateOfPrevious: 0.25, rateOfSent: 0.2 },
-      { key: "ordered", label: "Ordered", count: 5, rateOfPrevious: 0.25, rateOfSent: 0.05 },
+      { key: "sent", label: "Sent", count: 100, rate: null, of: null, rateOfSent: null },
+      { key: "delivered", label: "Delivered", count: 80, rate: 0.8, of: "sent", rateOfSent: 0.8 },
+      { key: "clicked", label: "Clicked", count: 20, rate: 0.25, of: "delivered", rateOfSent: 0.2 },
+      { key: "ordered", label: "Ordered", count: 5, rate: 0.0625, of: "delivered", rateOfSent: 0.05 },
     ]);
-    expect(funnelOf({ sent: 0, delivered: 0, clicked: 0, orders: 1 }).at(-1)).toMatchObject({ rateOfPrevious: null, rateOfSent: null });
+    expect(funnelOf({ sent: 0, delivered: 0, clicked: 0, orders: 1 }).at(-1)).toMatchObject({ rate: null, rateOfSent: null });
   });
 
   it("names the customer by name, else email, else Guest; an erased one says so", () => {
