@@ -11,7 +11,7 @@
 // no writer marked it again meanwhile (the version compare).
 import prisma, { type Database } from "../../db.server";
 import type { Db } from "../ingest/store.server";
-import { dayBounds, dayOf, shopZone, type Day } from "./days";
+import { addDays, dayBounds, dayOf, shopZone, type Day } from "./days";
 
 export interface StatsTouch {
   campaignId: string;
@@ -130,26 +130,28 @@ async function recomputeBucket(db: Database, shopId: string, campaignId: string,
   );
 }
 
-/** Marks every day with a sent message or an attribution (after a time-zone change, or to repair), then refreshes. */
+/**
+ * Marks every day of every campaign, from its first send or credited order to
+ * its last, then refreshes (after a time-zone change, or to repair). Reads two
+ * indexed min/max per campaign, never every message: a day with nothing is
+ * recomputed to no row. Stale rows elsewhere are marked too, so they go.
+ */
 export async function rebuildStats(shopId: string, options: { db?: Database } = {}): Promise<number> {
   const db = options.db ?? prisma;
   const zone = await zoneOf(db, shopId);
   const touches = new Map<string, StatsTouch>();
-  const add = (campaignId: string, at: Date) => touches.set(`${campaignId}\u0000${dayOf(at, zone)}`, { campaignId, at });
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await db.message.findMany({
-      where: { shopId, status: "sent", test: false, ...(cursor ? { id: { gt: cursor } } : {}) },
-      select: { id: true, campaignId: true, sentAt: true },
-      orderBy: { id: "asc" },
-      take: 5000,
-    });
-    for (const m of page) if (m.sentAt) add(m.campaignId, m.sentAt);
-    if (page.length < 5000) break;
-    cursor = page[page.length - 1]!.id;
+  const addRange = (campaignId: string, first: Date | null, last: Date | null) => {
+    if (!first || !last) return;
+    for (let day = dayOf(first, zone), end = dayOf(last, zone); day <= end; day = addDays(day, 1)) {
+      touches.set(`${campaignId}\u0000${day}`, { campaignId, at: dayBounds(day, zone).start });
+    }
+  };
+  for (const c of await db.campaign.findMany({ where: { shopId }, select: { id: true } })) {
+    const sent = await db.message.aggregate({ where: { campaignId: c.id, sentAt: { not: null } }, _min: { sentAt: true }, _max: { sentAt: true } });
+    addRange(c.id, sent._min.sentAt, sent._max.sentAt);
+    const credited = await db.attribution.aggregate({ where: { campaignId: c.id }, _min: { orderCreatedAt: true }, _max: { orderCreatedAt: true } });
+    addRange(c.id, credited._min.orderCreatedAt, credited._max.orderCreatedAt);
   }
-  for (const a of await db.attribution.findMany({ where: { shopId }, select: { campaignId: true, orderCreatedAt: true } })) add(a.campaignId, a.orderCreatedAt);
-  // Stale rows (a day that no longer has anything) are removed by their recompute.
   for (const s of await db.dailyStats.findMany({ where: { shopId }, select: { campaignId: true, day: true }, distinct: ["campaignId", "day"] })) {
     touches.set(`${s.campaignId}\u0000${s.day}`, { campaignId: s.campaignId, at: dayBounds(s.day, zone).start });
   }
