@@ -206,9 +206,12 @@ function sameAttribution(a: Record<string, unknown>, b: Record<string, unknown>)
  * events in batches): the orders their customers placed within the window
  * after them are decided again. Runs in the event batch's transaction.
  */
-export async function reattributeAfterEngagement(db: Db, shopId: string, touches: ReadonlyArray<{ customerId: string; at: Date }>): Promise<number> {
-  if (touches.length === 0) return 0;
+export async function reattributeAfterEngagement(db: Db, shopId: string, engaged: ReadonlyArray<{ customerId: string; at: Date; kind: "click" | "open" }>): Promise<number> {
+  if (engaged.length === 0) return 0;
   const settings = await attributionSettings(db, shopId);
+  // An open can change no credit while opens do not count.
+  const touches = settings.countOpens ? engaged : engaged.filter((t) => t.kind === "click");
+  if (touches.length === 0) return 0;
   const windowMs = Math.max(settings.windowDays, settings.countOpens ? settings.openWindowDays : 0) * DAY_MS;
   // Per customer, the span of their new clicks and opens; an order in [first, last + window] may change.
   const spans = new Map<string, { first: number; last: number }>();

@@ -427,7 +427,7 @@ async function afterEngagement(tx: Tx, shopId: string, applicable: readonly Matc
     live.map(({ event, message }) => ({ campaignId: message.campaignId!, at: message.sentAt ?? event.occurredAt })),
   );
   const engaged = live.filter(({ event, message }) => message.customerId && (event.type === "click" || (event.type === "open" && !event.machineOpen)));
-  await reattributeAfterEngagement(tx, shopId, engaged.map(({ event, message }) => ({ customerId: message.customerId!, at: event.occurredAt })));
+  await reattributeAfterEngagement(tx, shopId, engaged.map(({ event, message }) => ({ customerId: message.customerId!, at: event.occurredAt, kind: event.type === "click" ? ("click" as const) : ("open" as const) })));
 }
 
 /**
