@@ -4,7 +4,9 @@
 // that can be killed (reliability-worker.ts).
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { Queue } from "bullmq";
 import { Redis } from "ioredis";
+import { DELIVERY_SEND_JOB } from "~/core/delivery/job-types";
 import prisma from "~/db.server";
 import { approve, createCampaign, generateDrafts, setFlowEnabled, listFlows } from "~/core/campaigns/campaigns.server";
 import { OfflineContentProvider } from "~/core/content/offline/provider";
@@ -14,7 +16,8 @@ import { bullmqQueue } from "~/jobs/bullmq.server";
 import { embeddedQueue, type JobWorker } from "~/jobs/queue.server";
 import type { FakeSendGrid } from "../../fakes/sendgrid";
 import { action as eventWebhookAction } from "~/routes/webhooks.sendgrid.$token";
-import { seedShop } from "../campaigns/fixtures";
+import { saveDeliverySettings } from "~/core/delivery/settings.server";
+import { seedShop as seedCampaignShop } from "../campaigns/fixtures";
 
 export { REDIS_URL, redisReachable } from "../../setup/redis";
 import { REDIS_URL } from "../../setup/redis";
@@ -27,6 +30,18 @@ export type BackendName = "embedded" | "bullmq";
 /** A queue on this test file's database (embedded) or on Redis under `prefix` (BullMQ), for enqueuing from the test process. */
 export function testQueue(backend: BackendName, prefix: string): JobWorker {
   return backend === "bullmq" ? bullmqQueue({ redisUrl: REDIS_URL, db: prisma, prefix, leaseMs: LEASE_MS, backoffMs: 50, relayMs: 50 }) : embeddedQueue(prisma, { leaseMs: LEASE_MS, backoffMs: 50 });
+}
+
+/** BullMQ's record of the send jobs under `prefix`: counts by state, and why failed ones failed (for a test's timeout message). */
+export async function sendJobStates(prefix: string): Promise<unknown> {
+  const queue = new Queue(DELIVERY_SEND_JOB, { connection: { url: REDIS_URL }, prefix });
+  try {
+    const counts = await queue.getJobCounts("waiting", "active", "delayed", "failed", "completed");
+    const failed = (await queue.getFailed(0, 9)).map((j) => ({ id: j.id, attemptsMade: j.attemptsMade, stalledCounter: (j as unknown as { stalledCounter?: number }).stalledCounter, reason: j.failedReason }));
+    return { counts, failed };
+  } finally {
+    await queue.close();
+  }
 }
 
 /** Deletes every Redis key under the prefix. */
@@ -83,7 +98,16 @@ export async function approvedFlows(shopId: string, now: Date): Promise<string[]
   return flows.map((f) => f.id);
 }
 
-export { seedShop };
+/**
+ * The campaigns fixture's shop, with quiet hours off: these tests run on the
+ * wall clock (worker processes), and are about crashes and retries, not about
+ * send times, so they must not depend on the hour CI happens to run at.
+ */
+export async function seedShop(shopId: string, customers: number): ReturnType<typeof seedCampaignShop> {
+  const shop = await seedCampaignShop(shopId, customers);
+  await saveDeliverySettings(shopId, { quietHours: { start: 0, end: 0 } });
+  return shop;
+}
 
 /** The shop's event webhook, verified with the fake's key; returns a poster of signed event batches through the real route's action. */
 export async function eventPoster(shopId: string, sg: FakeSendGrid) {

@@ -19,7 +19,7 @@ import { reconcileUnknown } from "~/core/delivery/reconcile.server";
 import { runTick } from "~/core/delivery/tick.server";
 import type { JobWorker } from "~/jobs/queue.server";
 import { startFakeSendGrid, type FakeSendGrid } from "../../fakes/sendgrid";
-import { addSubscribers, approvedCampaign, CI, dropPrefix, eventPoster, redisReachable, REDIS_URL, seedShop, startWorker, testQueue, type BackendName } from "./reliability-fixtures";
+import { addSubscribers, approvedCampaign, CI, dropPrefix, eventPoster, redisReachable, REDIS_URL, seedShop, sendJobStates, startWorker, testQueue, type BackendName } from "./reliability-fixtures";
 
 const RECIPIENTS = Number(process.env.RELIABILITY_RECIPIENTS ?? 10_000);
 const KILLS = 6;
@@ -94,7 +94,7 @@ describe.each([
     for (let round = 0; ; round++) {
       await until("the send to settle", async () => (await inFlight(shopId)) === 0, 240_000, async () => ({
         messages: await prisma.message.groupBy({ by: ["status"], where: { shopId }, _count: { _all: true } }),
-        jobs: backend === "embedded" ? await prisma.job.findMany({ where: { type: "delivery.send" }, select: { status: true, attempts: true, lastError: true, runAt: true, lockedUntil: true } }) : "(redis)",
+        jobs: backend === "embedded" ? await prisma.job.findMany({ where: { type: "delivery.send" }, select: { status: true, attempts: true, lastError: true, runAt: true, lockedUntil: true } }) : await sendJobStates(prefix),
         requests: sg.requests.map((r) => `${r.status}/${r.recipients}`),
         kills,
       }));
