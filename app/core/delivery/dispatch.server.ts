@@ -20,13 +20,13 @@
 // dispatchers never queue one message twice: the loser's update counts 0.
 import prisma, { type Database } from "../../db.server";
 import type { JobQueue } from "../../jobs/queue.server";
-import { logger } from "../../logger.server";
 import { ApprovalError, assertApproved } from "../approval/approval.server";
 import { PlanSchema, type Plan } from "../flows/plan";
 import { byClaimOrder, capDecision, WEEK_MS, type RecentEmail } from "./caps";
 import { chunks, newId } from "./enrollment.server";
 import { DELIVERY_SEND_JOB, MAX_BATCH, type SendJobPayload } from "./job-types";
 import { seedOf } from "./send-time";
+import { recoverStrandedBatches } from "./stranded.server";
 import type { DeliverySettings } from "./settings";
 import { deliverySettings } from "./settings.server";
 import { marketingEligibility, suppressedAmong } from "./suppression.server";
@@ -34,8 +34,6 @@ import { marketingEligibility, suppressedAmong } from "./suppression.server";
 const PAGE = 1000;
 /** A dispatch run stops after this long; the next tick goes on. */
 const TIME_BUDGET_MS = 45_000;
-/** Queued messages whose send job may have been lost (a crash between commit and enqueue) are re-enqueued after this. */
-const ORPHAN_AFTER_MS = 5 * 60_000;
 const ACTIVE_STATUSES = ["sent", "sending", "unknown", "queued"];
 
 export interface DispatchOptions {
@@ -89,7 +87,8 @@ export async function dispatchDue(shopId: string, options: DispatchOptions): Pro
   const seen = new Set<string>();
   let decided = 0;
 
-  await requeueOrphans(db, shopId, options.queue, now);
+  // Batches whose send job was lost or gave up get a new one (stranded.server.ts).
+  await recoverStrandedBatches(db, shopId, options.queue, now);
 
   for (;;) {
     if (options.limit !== undefined && decided >= options.limit) break;
@@ -437,20 +436,6 @@ async function apply(db: Database, shopId: string, outcome: PageOutcome, queue: 
     );
     const done = page.filter((id) => !pending.has(id));
     if (done.length) await db.enrollment.updateMany({ where: { shopId, id: { in: done }, status: "active" }, data: { status: "completed" } });
-  }
-}
-
-/** Batches queued a while ago whose send job may never have been enqueued: enqueue again (a no-op when it exists). */
-async function requeueOrphans(db: Database, shopId: string, queue: Pick<JobQueue, "enqueue">, now: Date): Promise<void> {
-  const rows = await db.message.findMany({
-    where: { shopId, status: "queued", queuedAt: { lt: new Date(now.getTime() - ORPHAN_AFTER_MS) }, batchId: { not: null } },
-    select: { batchId: true },
-    distinct: ["batchId"],
-    take: 100,
-  });
-  for (const r of rows) {
-    const { created } = await queue.enqueue(DELIVERY_SEND_JOB, { shopId, batchId: r.batchId! } satisfies SendJobPayload, { shopId, idempotencyKey: `send:${r.batchId}` });
-    if (created) logger.warn("delivery: send job re-enqueued for an orphaned batch", { shop: shopId, batchId: r.batchId });
   }
 }
 
