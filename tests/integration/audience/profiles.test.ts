@@ -321,8 +321,10 @@ describe("schedule", () => {
     await install(TEST_SHOP);
     await install(OTHER_SHOP);
     await install("gone.myshopify.com", "uninstalled");
-    expect(await ensureSchedules(prisma, queue, NOW)).toEqual({ shops: 2, queued: 2 });
-    expect(await ensureSchedules(prisma, queue, NOW)).toEqual({ shops: 2, queued: 0 });
+    // The wall clock, not NOW: the worker's start hook below runs on it, and must find these jobs.
+    const now = new Date();
+    expect(await ensureSchedules(prisma, queue, now)).toEqual({ shops: 2, queued: 2 });
+    expect(await ensureSchedules(prisma, queue, now)).toEqual({ shops: 2, queued: 0 });
     expect(await prisma.job.count({ where: { type: PROFILES_JOB } })).toBe(2);
     expect(await prisma.job.count({ where: { type: MAINTENANCE_JOB } })).toBe(1);
     expect(await prisma.job.count({ where: { shopId: "gone.myshopify.com" } })).toBe(0);
