@@ -36,6 +36,21 @@ export function openDatabase(url: string = databaseUrl()): Database {
   return serializeAroundTransactions(client);
 }
 
+/**
+ * The client's SQL dialect for hand-written bulk statements, or null when it
+ * cannot be told (Prisma's generated clients carry their provider, not a public
+ * API: callers fall back to Prisma's own methods).
+ */
+export function sqlDialectOf(db: Database): "sqlite" | "postgresql" | null {
+  const provider = (db as unknown as { _activeProvider?: unknown })._activeProvider;
+  return provider === "sqlite" || provider === "postgresql" ? provider : null;
+}
+
+/** How Prisma's SQLite adapter stores a DateTime: "2026-11-27T12:00:00.000+00:00". */
+export function sqliteDateTime(d: Date): string {
+  return d.toISOString().replace("Z", "+00:00");
+}
+
 /** "sqlite" or "postgresql": the client's datasource provider (Prisma's generated clients carry it). */
 export function providerOf(db: Database): "sqlite" | "postgresql" {
   return (db as unknown as { _activeProvider?: unknown })._activeProvider === "postgresql" ? "postgresql" : "sqlite";

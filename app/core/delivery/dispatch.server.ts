@@ -18,7 +18,7 @@
 // (campaign, step, variant) in batches of at most 1,000, one send job each.
 // Every change is a compare-and-set on the message's status, so two
 // dispatchers never queue one message twice: the loser's update counts 0.
-import prisma, { type Database } from "../../db.server";
+import prisma, { sqlDialectOf, type Database } from "../../db.server";
 import type { JobQueue } from "../../jobs/queue.server";
 import { ApprovalError, assertApproved } from "../approval/approval.server";
 import { PlanSchema, type Plan } from "../flows/plan";
@@ -450,7 +450,7 @@ const EMAIL_ROWS = 400;
  * on any other client). Returns how many messages this dispatcher queued.
  */
 async function queueBatch(db: Database, shopId: string, batch: Array<{ id: string; email: string; variant: string }>, batchId: string, now: Date): Promise<number> {
-  const provider = (db as unknown as { _activeProvider?: unknown })._activeProvider;
+  const provider = sqlDialectOf(db);
   return db.$transaction(async (tx) => {
     let won = 0;
     for (const ids of chunks(batch.map((m) => m.id))) {

@@ -5,7 +5,7 @@
 // their quiet hours.
 import { randomBytes } from "node:crypto";
 import type { Prisma } from "@prisma/client";
-import { isUniqueViolation, type Database } from "../../db.server";
+import { isUniqueViolation, sqlDialectOf, sqliteDateTime, type Database } from "../../db.server";
 import { delayHours, type Plan } from "../flows/plan";
 import { chooseLocalHour, emptyHistogram, OPTIMISE_FROM_HOURS, plannedSendTime } from "./send-time";
 import type { DeliverySettings } from "./settings";
@@ -153,8 +153,8 @@ export async function enroll(db: Database, campaign: EnrollableCampaign, candida
     const rows = await buildRows(db, campaign, fresh, options);
     try {
       await db.$transaction(async (tx) => {
-        await insertEnrollments(tx, providerOf(db), rows.map((r) => r.enrollment));
-        await insertMessages(tx, providerOf(db), rows.flatMap((r) => r.messages));
+        await insertEnrollments(tx, sqlDialectOf(db), rows.map((r) => r.enrollment));
+        await insertMessages(tx, sqlDialectOf(db), rows.flatMap((r) => r.messages));
       });
       created += rows.length;
     } catch {
@@ -233,17 +233,7 @@ type Tx = Parameters<Parameters<Database["$transaction"]>[0]>[0];
 type Provider = "sqlite" | "postgresql" | null;
 type Cell = { v: string | number | null; t: "text" | "int" | "ts" | "json" };
 
-/** The client's database, for the bulk INSERT's dialect; null for anything else (Prisma's createMany). */
-function providerOf(db: Database): Provider {
-  // Prisma's generated clients carry their datasource provider (not a public API: hence the fallback).
-  const provider = (db as unknown as { _activeProvider?: unknown })._activeProvider;
-  return provider === "sqlite" || provider === "postgresql" ? provider : null;
-}
 
-/** How Prisma's SQLite adapter stores a DateTime: "2026-11-27T12:00:00.000+00:00". */
-function sqliteDateTime(d: Date): string {
-  return d.toISOString().replace("Z", "+00:00");
-}
 
 /**
  * A multi-row INSERT on both databases. Prisma's createMany took about 2.5 ms

@@ -20,7 +20,7 @@
 // Unsubscribes and spam reports go through unsubscribe(), as our own link does
 // (suppression + local consent + write-back job), inside the same transaction.
 import { randomUUID } from "node:crypto";
-import prisma, { isUniqueViolation, providerOf, type Database } from "../../db.server";
+import prisma, { isUniqueViolation, providerOf, sqliteDateTime, type Database } from "../../db.server";
 import { env } from "../../env.server";
 import { readLimited } from "../http/read-limited";
 import { logger as rootLogger, requestLogger, type Logger } from "../../logger.server";
@@ -229,9 +229,6 @@ function isWriteConflict(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   return code === "P2034" || (code === "P2010" && /40P01|40001|deadlock/i.test(String((error as { message?: unknown }).message)));
 }
-
-/** How Prisma's SQLite adapter stores a DateTime: "2026-11-27T12:00:00.000+00:00". */
-const sqliteDateTime = (d: Date) => d.toISOString().replace("Z", "+00:00");
 
 const EVENT_COLUMNS = ["id", "shopId", "messageId", "sgEventId", "type", "machineOpen", "occurredAt", "url", "reason", "receivedAt"] as const;
 

@@ -9,7 +9,7 @@
 //   predictionStatus(shopId)         the latest attempt, for the admin
 // Memory: the fit keeps a bounded sample of customer summaries (history.ts);
 // orders are read one page of customers at a time.
-import prisma, { type Database } from "../../../db.server";
+import prisma, { sqlDialectOf, sqliteDateTime, type Database } from "../../../db.server";
 import { pageRange, type Db } from "../profiles/aggregate.server";
 import { dayNumber, type CustomerSummary } from "../clv/summary";
 import { MIN_CUSTOMERS_WITH_ORDERS, MIN_HISTORY_DAYS, MIN_REPEAT_BUYERS, MIN_SPEND_CUSTOMERS } from "./eligibility";
@@ -310,7 +310,7 @@ const COLUMNS = ["pAlive", "churnRisk", "expectedOrders30", "expectedOrders90", 
  * providers take the per-row path.
  */
 async function writeRows(db: Database, shopId: string, rows: Array<{ id: string; fields: PredictionFields }>): Promise<void> {
-  const provider = providerOf(db);
+  const provider = sqlDialectOf(db);
   await db.$transaction(async (tx) => {
     if (provider === null) {
       for (const r of rows) await tx.customerProfile.updateMany({ where: { shopId, id: r.id }, data: r.fields });
@@ -349,17 +349,7 @@ async function writeRows(db: Database, shopId: string, rows: Array<{ id: string;
 /** A page of predictions is written in one transaction; on a loaded machine that can outlast Prisma's default 5 s (the recompute's pages had failed so). */
 const WRITE_TRANSACTION = { timeout: 120_000, maxWait: 60_000 } as const;
 
-/** The client's database, for the bulk UPDATE's dialect; null for anything else (the per-row path). */
-function providerOf(db: Database): "sqlite" | "postgresql" | null {
-  // Prisma's generated clients carry their datasource provider (not a public API: hence the fallback).
-  const provider = (db as unknown as { _activeProvider?: unknown })._activeProvider;
-  return provider === "sqlite" || provider === "postgresql" ? provider : null;
-}
 
-/** How Prisma's SQLite adapter stores a DateTime: "2026-11-27T12:00:00.000+00:00". */
-function sqliteDateTime(d: Date): string {
-  return d.toISOString().replace("Z", "+00:00");
-}
 
 /** Prediction columns to null for every profile of the shop that has any (keyset pages). */
 async function clearPredictions(db: Database, shopId: string, pageSize: number): Promise<number> {
