@@ -39,14 +39,13 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { mulberry32 } from "../../app/core/random";
+import { bulkWriter, freshDatabase, loadAverage, mb, postgres, resetPeak, round, vmHwmMb, type BulkWriter, type Row } from "./bench-db";
 import { percentile } from "./load";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const SHOP = "bench-attribution.myshopify.com";
 const DENSE_SHOP = "bench-dashboard-dense.myshopify.com";
 const ZONE = "America/Chicago";
-const postgres = process.env.BENCH_DATABASE === "postgres";
-const pgBase = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const KINDS = ["discount-code", "checkout-token", "click-token", "last-click", "unattributed"] as const;
@@ -121,13 +120,6 @@ function reservoir<T>(list: T[], cap: number, seen: number, item: T, random: () 
 
 // ---------------------------------------------------------------- bulk writers
 
-type Row = Record<string, unknown>;
-
-interface BulkWriter {
-  insert(table: string, rows: Row[]): Promise<void>;
-  close(): Promise<void>;
-}
-
 /** Seconds spent inserting into each table (the fixture's cost, printed with the seed time). */
 const insertSeconds: Record<string, number> = {};
 
@@ -139,62 +131,6 @@ function timed(w: BulkWriter): BulkWriter {
       insertSeconds[table] = round((insertSeconds[table] ?? 0) + (performance.now() - t) / 1000);
     },
     close: () => w.close(),
-  };
-}
-
-/** SQLite: better-sqlite3 prepared inserts, one transaction per call (as in profiles.bench.ts); dates as Prisma stores them ("…+00:00"). */
-async function sqliteWriter(url: string): Promise<BulkWriter> {
-  const raw = new (await import("better-sqlite3")).default(url.slice("file:".length));
-  raw.pragma("journal_mode = WAL");
-  raw.pragma("synchronous = OFF"); // a benchmark's fixture: durability is not measured here
-  const value = (v: unknown) => (v instanceof Date ? v.toISOString().replace(/Z$/, "+00:00") : typeof v === "boolean" ? (v ? 1 : 0) : v);
-  return {
-    async insert(table, rows) {
-      if (rows.length === 0) return;
-      const columns = Object.keys(rows[0]!);
-      const statement = raw.prepare(`INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
-      raw.transaction(() => {
-        for (const row of rows) statement.run(columns.map((c) => value(row[c])));
-      })();
-    },
-    async close() {
-      raw.pragma("optimize"); // statistics, as the delivery tick's optimizeStatistics keeps them in production
-      raw.close();
-    },
-  };
-}
-
-/** PostgreSQL: one INSERT … SELECT FROM unnest($1::text[], …) per table and chunk; ANALYZE at the end (autovacuum is off on the test server). */
-async function pgWriter(url: string): Promise<BulkWriter> {
-  const { default: pg } = await import("pg");
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query("SET synchronous_commit = off"); // a benchmark's fixture: durability is not measured here
-  const types = new Map<string, Map<string, string>>();
-  const value = (v: unknown) => (v instanceof Date ? v.toISOString().replace(/Z$/, "") : v);
-  return {
-    async insert(table, rows) {
-      if (rows.length === 0) return;
-      let t = types.get(table);
-      if (!t) {
-        const r = await client.query<{ column_name: string; udt_name: string }>("SELECT column_name, udt_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1", [table]);
-        types.set(table, (t = new Map(r.rows.map((row) => [row.column_name, row.udt_name]))));
-      }
-      const columns = Object.keys(rows[0]!);
-      const casts = columns.map((c, k) => {
-        const udt = t.get(c);
-        if (!udt) throw new Error(`${table}.${c}: no such column`);
-        return `$${k + 1}::${udt}[]`;
-      });
-      await client.query(
-        `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) SELECT * FROM unnest(${casts.join(", ")})`,
-        columns.map((c) => rows.map((row) => value(row[c]))),
-      );
-    },
-    async close() {
-      await client.query("ANALYZE");
-      await client.end();
-    },
   };
 }
 
@@ -225,7 +161,7 @@ async function seed(url: string, messagesWanted: number, customers: number, orde
     });
   }
   await db.$disconnect();
-  const w = timed(url.startsWith("file:") ? await sqliteWriter(url) : await pgWriter(url));
+  const w = timed(await bulkWriter(url));
   const cid = (i: number) => `c${String(i).padStart(7, "0")}`;
   const counts: Counts = { customers, enrollments: 0, messages: 0, events: 0, offers: 0, orders: 0, attributions: 0 };
 
@@ -424,7 +360,7 @@ async function seed(url: string, messagesWanted: number, customers: number, orde
 async function seedDenseStats(url: string, now: number): Promise<number> {
   const { addDays, dayOf } = await import("../../app/core/reports/days");
   const today = dayOf(new Date(now), ZONE);
-  const w = timed(url.startsWith("file:") ? await sqliteWriter(url) : await pgWriter(url));
+  const w = timed(await bulkWriter(url));
   const random = mulberry32(9);
   let rows: Row[] = [];
   let n = 0;
@@ -572,7 +508,7 @@ async function runOne(messagesWanted: number) {
   const customers = Number(process.env.BENCH_CUSTOMERS ?? Math.max(1000, Math.round(messagesWanted / 10)));
   const perKind = Number(process.env.BENCH_ORDERS ?? 200);
   const webhookOrders = Number(process.env.BENCH_WEBHOOKS ?? 50);
-  const database = await freshDatabase(messagesWanted);
+  const database = await freshDatabase("attribution", messagesWanted);
   process.env.DATABASE_URL = database.url; // before the app's modules open their client
   const now = Date.now();
   const loadAtStart = loadAverage();
@@ -802,65 +738,6 @@ async function webhookPath(samples: Samples, n: number) {
     if (a?.rule === "click-token" && a.messageId === m.id) attributed++;
   }
   return { orders: n, ms: stats(times), statuses, attributedByClickToken: attributed };
-}
-
-// ---------------------------------------------------------------- plumbing (as in profiles.bench.ts)
-
-async function freshDatabase(n: number): Promise<{ url: string; drop: () => Promise<void> }> {
-  const { migrateDeploy } = await import("../../bin/demo");
-  if (postgres) {
-    const { default: pg } = await import("pg");
-    const name = `loopwise_bench_attribution_${n}_${process.pid}`;
-    const admin = new pg.Client({ connectionString: pgBase });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(pgBase);
-    url.pathname = "/" + name;
-    migrateDeploy(url.href);
-    return {
-      url: url.href,
-      drop: async () => {
-        const a = new pg.Client({ connectionString: pgBase });
-        await a.connect();
-        await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await a.end();
-      },
-    };
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loopwise-bench-attribution-"));
-  const url = "file:" + path.join(dir, "bench.db");
-  migrateDeploy(url);
-  return { url, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
-}
-
-function mb(bytes: number) {
-  return Math.round(bytes / 1048576);
-}
-
-function vmHwmMb(): number {
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync("/proc/self/status", "utf8"))?.[1] ?? NaN);
-  return Math.round(kb / 1024);
-}
-
-/** Resets the kernel's peak-RSS counter (Linux ≥ 4.0), so VmHWM covers only what follows. */
-function resetPeak(): boolean {
-  try {
-    fs.writeFileSync("/proc/self/clear_refs", "5");
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function round(x: number) {
-  return Math.round(x * 100) / 100;
-}
-
-/** The 1-, 5- and 15-minute load averages (2 cores shared with other work). */
-function loadAverage() {
-  return os.loadavg().map((x) => x.toFixed(2)).join(" ");
 }
 
 function ratio(a: number, b: number) {

@@ -11,69 +11,18 @@
 // SQLite that includes the database's work, on PostgreSQL not), a progress line on
 // stderr per pass (and every 15 s inside one), the peak RSS and the machine's load.
 import { spawnSync } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { mulberry32 } from "../../app/core/random";
+import { bulkWriter, freshDatabase, loadAverage, mb, postgres, resetPeak, round, vmHwmMb } from "./bench-db";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const SHOP = "bench-profiles.myshopify.com";
 const ORDERS_PER_CUSTOMER = 5;
-const postgres = process.env.BENCH_DATABASE === "postgres";
-const pgBase = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
-
-function mb(bytes: number) {
-  return Math.round(bytes / 1048576);
-}
-
-function vmHwmMb(): number {
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync("/proc/self/status", "utf8"))?.[1] ?? NaN);
-  return Math.round(kb / 1024);
-}
-
-/** Resets the kernel's peak-RSS counter (Linux ≥ 4.0), so VmHWM covers only what follows. */
-function resetPeak(): boolean {
-  try {
-    fs.writeFileSync("/proc/self/clear_refs", "5");
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Deterministic PRNG (mulberry32). */
 function rng(seed: number) {
   return mulberry32(seed);
-}
-
-async function freshDatabase(n: number): Promise<{ url: string; drop: () => Promise<void> }> {
-  const { migrateDeploy } = await import("../../bin/demo");
-  if (postgres) {
-    const { default: pg } = await import("pg");
-    const name = `loopwise_bench_profiles_${n}_${process.pid}`;
-    const admin = new pg.Client({ connectionString: pgBase });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(pgBase);
-    url.pathname = "/" + name;
-    migrateDeploy(url.href);
-    return {
-      url: url.href,
-      drop: async () => {
-        const a = new pg.Client({ connectionString: pgBase });
-        await a.connect();
-        await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await a.end();
-      },
-    };
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loopwise-bench-profiles-"));
-  const url = "file:" + path.join(dir, "bench.db");
-  migrateDeploy(url);
-  return { url, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** Bulk insert (in its own process, so the recompute's peak memory is its own): 200 products, N customers, 5 orders and 5 line items each. */
@@ -85,10 +34,8 @@ async function insertData(url: string, n: number, now: Date) {
   await db.shop.create({ data: { id: SHOP, currency: "USD" } });
   const types = ["Hats", "Scarves", "Gloves", "Socks", "Sweaters"];
   await db.product.createMany({ data: Array.from({ length: 200 }, (_, p) => ({ shopId: SHOP, shopifyId: String(100 + p), title: `P${p}`, handle: `p${p}`, productType: types[p % 5]! })) });
-  const raw = url.startsWith("file:") ? new (await import("better-sqlite3")).default(url.slice("file:".length)) : null;
-  raw?.pragma("journal_mode = WAL");
-  raw?.pragma("synchronous = OFF"); // a benchmark's fixture: durability is not measured here
-  const pgWriter = raw ? null : await pgBulkWriter(url);
+  // No SQLite statistics (PostgreSQL gets ANALYZE): the figures in ADR 008 were measured so.
+  const writer = await bulkWriter(url, { statistics: false });
   const CHUNK = 10_000;
   for (let start = 0; start < n; start += CHUNK) {
     const customers: Array<{ id: string; shopId: string; shopifyId: string; email: string; emailConsentState: string }> = [];
@@ -107,95 +54,18 @@ async function insertData(url: string, n: number, now: Date) {
         at += (5 + Math.floor(random() * 115)) * DAY;
       }
     }
-    if (raw) {
-      const stamp = { createdAt: now, updatedAt: now };
-      raw.transaction(() => {
-        rawInsert(raw, "Customer", customers.map((c) => ({ ...c, ...stamp })));
-        rawInsert(raw, "Order", orders.map((o) => ({ ...o, ...stamp })));
-        rawInsert(raw, "LineItem", items.map((li) => ({ id: `${li.orderId}_li`, ...li })));
-      })();
-    } else {
-      const stamp = { createdAt: now, updatedAt: now };
-      await pgWriter!.insert("Customer", customers.map((c) => ({ ...c, ...stamp })));
-      await pgWriter!.insert("Order", orders.map((o) => ({ ...o, ...stamp })));
-      await pgWriter!.insert("LineItem", items.map((li) => ({ id: `${li.orderId}_li`, ...li })));
-    }
+    const stamp = { createdAt: now, updatedAt: now };
+    await writer.insert("Customer", customers.map((c) => ({ ...c, ...stamp })));
+    await writer.insert("Order", orders.map((o) => ({ ...o, ...stamp })));
+    await writer.insert("LineItem", items.map((li) => ({ id: `${li.orderId}_li`, ...li })));
     if ((start / CHUNK) % 20 === 19) process.stderr.write(`  fixtures: ${(start + CHUNK).toLocaleString("en")} customers written\n`);
   }
-  raw?.close();
-  await pgWriter?.close();
+  await writer.close();
   await db.$disconnect();
 }
 
-/**
- * SQLite: rows written with better-sqlite3's prepared statements in one
- * transaction per chunk (Prisma's createMany managed ~2,400 rows/s here, which
- * made the 1M-customer run's 11M rows take hours). Dates as Prisma stores them
- * on SQLite (ISO 8601 text with "+00:00"), so the app reads them back the same.
- */
-function rawInsert(sqlite: import("better-sqlite3").Database, table: string, rows: Array<Record<string, unknown>>) {
-  if (rows.length === 0) return;
-  const columns = Object.keys(rows[0]!);
-  const statement = sqlite.prepare(`INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`);
-  for (const row of rows) statement.run(columns.map((c) => sqliteValue(row[c])));
-}
-
-/**
- * PostgreSQL: one INSERT … SELECT FROM unnest($1::text[], $2::int4[], …) per
- * table and chunk (one array parameter per column, so 10,000 rows are one
- * statement; Prisma's createMany managed ~300 customers/s with their orders,
- * which made the 1M-customer fixture take hours). Column types from the
- * catalog; dates as UTC timestamps, as Prisma stores them.
- */
-async function pgBulkWriter(url: string) {
-  const { default: pg } = await import("pg");
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query("SET synchronous_commit = off"); // a benchmark's fixture: durability is not measured here
-  const types = new Map<string, Map<string, string>>();
-  const columnTypes = async (table: string) => {
-    let t = types.get(table);
-    if (!t) {
-      const r = await client.query<{ column_name: string; udt_name: string }>("SELECT column_name, udt_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1", [table]);
-      types.set(table, (t = new Map(r.rows.map((row) => [row.column_name, row.udt_name]))));
-    }
-    return t;
-  };
-  return {
-    async insert(table: string, rows: Array<Record<string, unknown>>) {
-      if (rows.length === 0) return;
-      const t = await columnTypes(table);
-      const columns = Object.keys(rows[0]!);
-      const casts = columns.map((c, k) => {
-        const udt = t.get(c);
-        if (!udt) throw new Error(`${table}.${c}: no such column`);
-        return `$${k + 1}::${udt}[]`;
-      });
-      const values = columns.map((c) => rows.map((row) => pgValue(row[c])));
-      await client.query(`INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) SELECT * FROM unnest(${casts.join(", ")})`, values);
-    },
-    /**
-     * Statistics, as autovacuum would gather them on a production server (this
-     * machine's test server runs with autovacuum off): without them PostgreSQL
-     * plans each keyset page as a bitmap scan of the rest of the shop plus a sort.
-     */
-    async close() {
-      await client.query("ANALYZE");
-      await client.end();
-    },
-  };
-}
-
-function pgValue(v: unknown): unknown {
-  return v instanceof Date ? v.toISOString().replace(/Z$/, "") : v;
-}
-
-function sqliteValue(v: unknown): unknown {
-  return v instanceof Date ? v.toISOString().replace(/Z$/, "+00:00") : v;
-}
-
 async function runOne(n: number) {
-  const db0 = await freshDatabase(n);
+  const db0 = await freshDatabase("profiles", n);
   process.env.DATABASE_URL = db0.url; // before the app's modules open their client
   const now = new Date();
   const t0 = performance.now();
@@ -298,21 +168,12 @@ async function runOne(n: number) {
   process.stdout.write(JSON.stringify(result) + "\n");
 }
 
-function round(x: number) {
-  return Math.round(x * 100) / 100;
-}
-
 function seconds(ms: number) {
   return (ms / 1000).toFixed(1);
 }
 
 function cpuSeconds(u: NodeJS.CpuUsage) {
   return (u.user + u.system) / 1e6;
-}
-
-/** The 1-, 5- and 15-minute load averages (2 cores shared with other work). */
-function loadAverage() {
-  return os.loadavg().map((x) => x.toFixed(2)).join(" ");
 }
 
 async function main() {
