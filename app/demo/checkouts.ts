@@ -3,7 +3,7 @@ import type { Rng } from "./prng";
 import type { Catalog } from "./catalog";
 import { embeddedCustomer, EMAIL_DOMAINS, type CustomerPlan } from "./customers";
 import { uuid, type IdAllocator } from "./ids";
-import { toMoney } from "./money";
+import { checkoutTotals, toMoney } from "./money";
 import { shopTimestamp, DAY } from "./shop-time";
 import { seasonalTime } from "./timing";
 import type { DemoWebhook, RestCheckout, RestCheckoutLineItem } from "./types";
@@ -91,13 +91,7 @@ export function generateAbandonedCheckouts(
       referring_site: referring,
       source_name: "web",
       abandoned_checkout_url: `https://${opts.shopDomain}/${opts.shopNumericId}/checkouts/ac/${token}/recover?key=${rng.hex(32)}`,
-      subtotal_price: toMoney(subtotal),
-      total_line_items_price: toMoney(subtotal),
-      total_discounts: "0.00",
-      total_tax: "0.00",
-      total_price: toMoney(subtotal),
-      taxes_included: false,
-      discount_codes: [],
+      ...checkoutTotals(subtotal),
       line_items: lines,
       shipping_lines: [],
       shipping_address: null,

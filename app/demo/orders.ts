@@ -4,7 +4,7 @@ import type { Rng } from "./prng";
 import type { Catalog, CatalogEntry } from "./catalog";
 import { embeddedCustomer, type CustomerPlan } from "./customers";
 import { gid, uuid, type IdAllocator } from "./ids";
-import { moneySet, toMoney } from "./money";
+import { moneySet, orderTotals, toMoney } from "./money";
 import { shopTimestamp, DAY } from "./shop-time";
 import { isBlackFridayWeek } from "./timing";
 import type { DemoWebhook, RestLineItem, RestOrder, RestRefund } from "./types";
@@ -133,20 +133,7 @@ export function generateOrders(rng: Rng, ids: IdAllocator, plans: CustomerPlan[]
       token: rng.hex(32),
       email: plan.customer.email,
       contact_email: plan.customer.email,
-      currency: cur,
-      presentment_currency: cur,
-      total_price: toMoney(total),
-      subtotal_price: toMoney(subtotal),
-      total_line_items_price: toMoney(itemsTotal),
-      total_discounts: toMoney(discountTotal),
-      total_tax: toMoney(tax),
-      current_total_price: toMoney(total),
-      total_price_set: moneySet(total, cur),
-      subtotal_price_set: moneySet(subtotal, cur),
-      total_discounts_set: moneySet(discountTotal, cur),
-      total_tax_set: moneySet(tax, cur),
-      total_shipping_price_set: moneySet(shipping, cur),
-      taxes_included: false,
+      ...orderTotals({ total, subtotal, itemsTotal, discountTotal, tax, shipping }, cur),
       discount_codes: discount ? [{ code: discount.code, amount: toMoney(discountTotal), type: "percentage" }] : [],
       financial_status: "paid",
       fulfillment_status: null,

@@ -18,7 +18,7 @@
 // share of engaged recipients buy (DEMO_PURCHASE_SHARES).
 import { embeddedCustomer } from "./customers";
 import { gid, uuid, type IdAllocator } from "./ids";
-import { moneySet, toMoney } from "./money";
+import { checkoutTotals, moneySet, orderTotals, toMoney } from "./money";
 import { refundOf } from "./orders";
 import { createRng, type Rng } from "./prng";
 import { shopTimestamp } from "./shop-time";
@@ -250,20 +250,7 @@ export function buildOrder(rng: Rng, ids: IdAllocator, products: readonly RestPr
     token: rng.hex(32),
     email: input.customer.email,
     contact_email: input.customer.email,
-    currency: cur,
-    presentment_currency: cur,
-    total_price: toMoney(total),
-    subtotal_price: toMoney(subtotal),
-    total_line_items_price: toMoney(itemsTotal),
-    total_discounts: toMoney(discountTotal),
-    total_tax: toMoney(tax),
-    current_total_price: toMoney(total),
-    total_price_set: moneySet(total, cur),
-    subtotal_price_set: moneySet(subtotal, cur),
-    total_discounts_set: moneySet(discountTotal, cur),
-    total_tax_set: moneySet(tax, cur),
-    total_shipping_price_set: moneySet(shipping, cur),
-    taxes_included: false,
+    ...orderTotals({ total, subtotal, itemsTotal, discountTotal, tax, shipping }, cur),
     discount_codes: d ? [{ code: d.code, amount: toMoney(d.kind === "free-shipping" ? 0 : discountTotal), type: d.kind === "fixed-amount" ? "fixed_amount" : d.kind === "free-shipping" ? "shipping" : "percentage" }] : [],
     financial_status: "paid",
     fulfillment_status: null,
@@ -399,13 +386,7 @@ export function freshCheckouts(
       referring_site: "",
       source_name: "web",
       abandoned_checkout_url: `https://${opts.shopDomain}/${opts.shopNumericId}/checkouts/ac/${token}/recover?key=${rng.hex(32)}`,
-      subtotal_price: toMoney(subtotal),
-      total_line_items_price: toMoney(subtotal),
-      total_discounts: "0.00",
-      total_tax: "0.00",
-      total_price: toMoney(subtotal),
-      taxes_included: false,
-      discount_codes: [],
+      ...checkoutTotals(subtotal),
       line_items: lines,
       shipping_lines: [],
       shipping_address: null,
