@@ -7,6 +7,7 @@ import prisma from "../db.server";
 import { env } from "../env.server";
 import { BACKFILL_JOB, backfillJobHandler } from "../core/backfill/backfill.server";
 import { PROFILES_JOB, profilesJobHandler } from "../core/audience/profiles/job.server";
+import { ATTRIBUTION_RECREDIT_JOB, recreditJobHandler } from "../core/attribution/settings.server";
 import { CAMPAIGN_DRAFTS_JOB, campaignDraftsHandler } from "../core/campaigns/generate.server";
 import { CONSENT_WRITEBACK_JOB, consentWritebackHandler } from "../core/delivery/consent.server";
 import { registerDeliveryJobs } from "../core/delivery/jobs.server";
@@ -21,6 +22,8 @@ queue.register(PROFILES_JOB, profilesJobHandler(queue));
 queue.register(MAINTENANCE_JOB, maintenanceJobHandler(prisma, queue));
 queue.register(CAMPAIGN_DRAFTS_JOB, campaignDraftsHandler());
 queue.register(CONSENT_WRITEBACK_JOB, consentWritebackHandler());
+// One at a time per process: each reads every order of a shop.
+queue.register(ATTRIBUTION_RECREDIT_JOB, recreditJobHandler(), { concurrency: 1 });
 registerDeliveryJobs(queue);
 // Every worker, when it starts: the nightly maintenance and each installed shop's
 // nightly recompute are queued (idempotent, so several workers starting agree).

@@ -142,7 +142,7 @@ describeInBrowser("Revenue dashboard and reports (Chromium)", () => {
     await page.getByLabel("Attribution window").fill("7");
     await page.getByRole("button", { name: "Save attribution" }).click();
     await page.locator("[data-attribution-saved]").waitFor();
-    expect(await page.locator("[data-attribution-saved]").textContent()).toBe("Saved. 0 orders re-credited under the new rule.");
+    expect(await page.locator("[data-attribution-saved]").textContent()).toBe("Saved. Past orders are being re-credited under the new rule: Home follows in a minute or two.");
     expect((await app.db.shopSettings.findUniqueOrThrow({ where: { shopId: app.shop } })).attribution).toMatchObject({ windowDays: 7 });
     await page.locator("ui-nav-menu").getByRole("link", { name: "Home" }).click();
     await page.locator("[data-attribution-rule]").first().waitFor();

@@ -1,6 +1,6 @@
 // Settings → Attribution: the click window, whether human opens count (never
 // machine opens), and the open window, with the rule in words as the
-// dashboard states it. Saving applies the rule to past orders too.
+// dashboard states it. Saving applies the rule to past orders too (a job).
 import { useFetcher } from "@remix-run/react";
 import { Banner, Button, Card, Checkbox, FormLayout, InlineStack, Layout, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
@@ -24,7 +24,7 @@ export function AttributionSettingsSection({ initial }: { initial: AttributionSe
   return (
     <Layout.AnnotatedSection
       title="Attribution"
-      description="Which orders count as revenue from your emails. A change applies to past orders too: the dashboard is recomputed when you save."
+      description="Which orders count as revenue from your emails. A change applies to past orders too: the dashboard is recomputed after you save."
     >
       <Card>
         <save.Form method="post" noValidate>
@@ -75,7 +75,7 @@ export function AttributionSettingsSection({ initial }: { initial: AttributionSe
               {result?.ok ? (
                 <Text as="span" tone="success">
                   <span data-attribution-saved="">
-                    {result.changed ? `Saved. ${result.reattributed} order${result.reattributed === 1 ? "" : "s"} re-credited under the new rule.` : "Saved."}
+                    {result.changed ? "Saved. Past orders are being re-credited under the new rule: Home follows in a minute or two." : "Saved."}
                   </span>
                 </Text>
               ) : null}

@@ -17,7 +17,7 @@ export interface AttributionSettingsView {
 }
 
 export type AttributionSettingsResult =
-  | { intent: typeof ATTRIBUTION_INTENT; ok: true; view: AttributionSettingsView; changed: boolean; reattributed: number }
+  | { intent: typeof ATTRIBUTION_INTENT; ok: true; view: AttributionSettingsView; changed: boolean }
   | { intent: typeof ATTRIBUTION_INTENT; ok: false; fields: Partial<Record<keyof AttributionFields | "attribution", string>> };
 
 export const attributionView = (s: AttributionSettings): AttributionSettingsView => ({

@@ -1,10 +1,14 @@
 // The shop's attribution settings against the database (ShopSettings.attribution):
 // read with defaults, saved only when the whole edit validates. A change of
 // rule applies to the past too: every order is attributed again and the daily
-// stats rebuilt, in the same call (so the dashboard shows the new rule's
-// numbers as soon as the save returns).
+// stats rebuilt (recreditPastOrders). From the Settings page that is a job
+// (ATTRIBUTION_RECREDIT_JOB): at a large store it reads every order and a
+// year of messages, minutes of work no request should hold; called without a
+// queue (tests, scripts) it runs before the save returns.
+import { z } from "zod";
 import prisma, { type Database } from "../../db.server";
 import type { Prisma } from "@prisma/client";
+import type { JobHandler, JobQueue } from "../../jobs/queue.server";
 import { rebuildStats } from "../reports/stats.server";
 import { attributionSettings, reattributeShop, type AttributionOutcome } from "./attribute.server";
 import { parseAttributionSettings, type AttributionSettings } from "./rules";
@@ -20,12 +24,16 @@ export async function readAttributionSettingsOf(shopId: string, options: { db?: 
   return attributionSettings(options.db ?? prisma, shopId);
 }
 
+export const ATTRIBUTION_RECREDIT_JOB = "attribution.recredit";
+
 export interface SavedAttributionSettings {
   settings: AttributionSettings;
-  /** Whether the stored rule changed (and the past was attributed again). */
+  /** Whether the stored rule changed (and the past is attributed again). */
   changed: boolean;
-  /** Outcomes of attributing every order again (when changed). */
+  /** Outcomes of attributing every order again, when that ran before the save returned. */
   reattributed: Record<AttributionOutcome, number> | null;
+  /** Whether the re-crediting was queued as a job instead (a save with a queue). */
+  queued: boolean;
 }
 
 const same = (a: AttributionSettings, b: AttributionSettings) => a.windowDays === b.windowDays && a.countOpens === b.countOpens && a.openWindowDays === b.openWindowDays;
@@ -34,17 +42,42 @@ const same = (a: AttributionSettings, b: AttributionSettings) => a.windowDays ==
  * Saves a merchant's edit (a partial object: fields not given keep their value).
  * Bad input throws AttributionSettingsError with one message per field and
  * stores nothing. When the rule changed, every order of the shop is attributed
- * again under it and the daily stats are rebuilt before this returns.
+ * again under it and the daily stats are rebuilt: in a queued job when a queue
+ * is given, else before this returns.
  */
-export async function saveAttributionSettings(shopId: string, input: unknown, options: { db?: Database } = {}): Promise<SavedAttributionSettings> {
+export async function saveAttributionSettings(shopId: string, input: unknown, options: { db?: Database; queue?: Pick<JobQueue, "enqueue"> | null } = {}): Promise<SavedAttributionSettings> {
   const db = options.db ?? prisma;
   const current = await attributionSettings(db, shopId);
   const parsed = parseAttributionSettings(input, current);
   if (!parsed.ok) throw new AttributionSettingsError(parsed.errors);
-  if (same(current, parsed.settings)) return { settings: current, changed: false, reattributed: null };
+  if (same(current, parsed.settings)) return { settings: current, changed: false, reattributed: null, queued: false };
   const attribution = parsed.settings as unknown as Prisma.InputJsonValue;
   await db.shopSettings.upsert({ where: { shopId }, create: { shopId, attribution }, update: { attribution } });
+  if (options.queue) {
+    // One job per save: the job reads the settings when it runs, so the last save's rule wins.
+    await options.queue.enqueue(ATTRIBUTION_RECREDIT_JOB, { shopId }, { shopId, idempotencyKey: `${ATTRIBUTION_RECREDIT_JOB}:${shopId}:${Date.now()}` });
+    return { settings: parsed.settings, changed: true, reattributed: null, queued: true };
+  }
+  return { settings: parsed.settings, changed: true, reattributed: await recreditPastOrders(shopId, { db }), queued: false };
+}
+
+/** Every order of the shop attributed again under its current rule, then its daily stats rebuilt. */
+export async function recreditPastOrders(shopId: string, options: { db?: Database } = {}): Promise<Record<AttributionOutcome, number>> {
+  const db = options.db ?? prisma;
   const reattributed = await reattributeShop(shopId, { db });
   await rebuildStats(shopId, { db });
-  return { settings: parsed.settings, changed: true, reattributed };
+  return reattributed;
+}
+
+/** The ATTRIBUTION_RECREDIT_JOB: payload { shopId }. A shop that is gone has nothing to re-credit. */
+export function recreditJobHandler(options: { db?: Database } = {}): JobHandler {
+  return async (payload, ctx) => {
+    const parsed = z.object({ shopId: z.string().min(1) }).safeParse(payload);
+    if (!parsed.success) throw new Error("attribution re-credit job: the payload needs a shopId");
+    const { shopId } = parsed.data;
+    if (ctx.shopId && ctx.shopId !== shopId) throw new Error("attribution re-credit job: the payload's shop is not the job's");
+    const db = options.db ?? prisma;
+    if (!(await db.shop.findUnique({ where: { id: shopId }, select: { id: true } }))) return;
+    await recreditPastOrders(shopId, { db });
+  };
 }

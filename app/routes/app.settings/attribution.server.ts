@@ -1,8 +1,9 @@
 // The Settings page's attribution section: the click window, whether human
-// opens count, and the open window. A save that changes the rule attributes
-// every past order again and rebuilds the daily stats before it answers
-// (saveAttributionSettings), so the dashboard follows at once.
+// opens count, and the open window. A save that changes the rule queues the
+// re-crediting of every past order and the rebuild of the daily stats (a job:
+// minutes at a large store), and says so.
 import defaultDb, { type Database } from "../../db.server";
+import type { JobQueue } from "../../jobs/queue.server";
 import { AttributionSettingsError, readAttributionSettingsOf, saveAttributionSettings } from "../../core/attribution/settings.server";
 import { ATTRIBUTION_INTENT, attributionView, readAttributionForm, type AttributionSettingsResult, type AttributionSettingsView } from "../../components/reports/attribution-form";
 
@@ -14,13 +15,12 @@ export async function loadAttributionSettingsView(shop: Shop, options: { db?: Da
   return attributionView(await readAttributionSettingsOf(shop.id, { db: options.db ?? defaultDb }));
 }
 
-export async function handleAttributionSettingsForm(shop: Shop, form: FormData, options: { db?: Database } = {}): Promise<AttributionSettingsResult> {
+export async function handleAttributionSettingsForm(shop: Shop, form: FormData, options: { db?: Database; queue?: Pick<JobQueue, "enqueue"> } = {}): Promise<AttributionSettingsResult> {
   const db = options.db ?? defaultDb;
   try {
-    const saved = await saveAttributionSettings(shop.id, readAttributionForm(form), { db });
-    const r = saved.reattributed;
-    const reattributed = r ? r.attributed + r.changed + r.removed : 0;
-    return { intent: ATTRIBUTION_INTENT, ok: true, view: attributionView(saved.settings), changed: saved.changed, reattributed };
+    const queue = options.queue ?? (await import("../../jobs/index.server")).queue;
+    const saved = await saveAttributionSettings(shop.id, readAttributionForm(form), { db, queue });
+    return { intent: ATTRIBUTION_INTENT, ok: true, view: attributionView(saved.settings), changed: saved.changed };
   } catch (error) {
     if (error instanceof AttributionSettingsError) return { intent: ATTRIBUTION_INTENT, ok: false, fields: sentences(error.errors) };
     throw error;

@@ -7,6 +7,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { parseCsv } from "../../unit/reports/parse-csv";
 import prisma from "~/db.server";
 import { RULE_TEXT } from "~/core/attribution/rules";
+import { ATTRIBUTION_RECREDIT_JOB, recreditJobHandler } from "~/core/attribution/settings.server";
+import { embeddedQueue } from "~/jobs/queue.server";
 import { CSV_COLUMNS } from "~/core/reports/export";
 import { exportPage } from "~/core/reports/export.server";
 import { addDays, dayBounds, dayOf } from "~/core/reports/days";
@@ -148,8 +150,15 @@ describe("attribution settings form", () => {
     const bad = await handleAttributionSettingsForm({ id: B.id }, form({ intent: "attribution", windowDays: "45", openWindowDays: "two" }));
     expect(bad).toMatchObject({ ok: false, fields: { windowDays: "The attribution window must be at most 30 days.", openWindowDays: "The open window must be a number of days." } });
     expect((await loadAttributionSettingsView({ id: B.id })).fields).toEqual({ windowDays: "5", countOpens: false, openWindowDays: "1" });
-    const good = await handleAttributionSettingsForm({ id: B.id }, form({ intent: "attribution", windowDays: "7", countOpens: "on", openWindowDays: "3" }));
+    const queue = embeddedQueue(prisma);
+    queue.register(ATTRIBUTION_RECREDIT_JOB, recreditJobHandler());
+    const good = await handleAttributionSettingsForm({ id: B.id }, form({ intent: "attribution", windowDays: "7", countOpens: "on", openWindowDays: "3" }), { queue });
     expect(good).toMatchObject({ ok: true, changed: true, view: { fields: { windowDays: "7", countOpens: true, openWindowDays: "3" } } });
     expect(good.ok && good.view.text).toMatch(/within 7 days.*within 3 days/);
+    // The re-crediting is a job (minutes at a large store), not the request's work; it runs on the worker.
+    const job = await prisma.job.findFirstOrThrow({ where: { type: ATTRIBUTION_RECREDIT_JOB, shopId: B.id }, select: { status: true } });
+    expect(job.status).toBe("queued");
+    await queue.drain();
+    expect(await prisma.job.findFirstOrThrow({ where: { type: ATTRIBUTION_RECREDIT_JOB, shopId: B.id }, select: { status: true } })).toEqual({ status: "done" });
   });
 });
