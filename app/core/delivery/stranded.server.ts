@@ -5,11 +5,14 @@
 // embedded queue one whose attempts ran out). Called by dispatch on each tick.
 //
 // A batch queued ORPHAN_AFTER_MS ago gets its first send job again (a no-op
-// while that job exists, alive or finished); one still queued later gets a new
-// job at 2×, 4×, 8×… that age (keys that differ per generation, so a finished
-// or failed job cannot swallow them). A second job on a batch that is in fact
-// still being sent is harmless: each message is claimed by compare-and-set
-// (queued → sending), so it is sent once whichever job claims it. After
+// while that job exists, alive or finished). One still queued RESEND_AFTER_MS
+// after it was queued gets a new job, and another at 2×, 4×, 8×… that age
+// (keys that differ per generation, so a finished or failed job cannot swallow
+// them). An hour, because a batch may legitimately wait that long behind a
+// large campaign's backlog (100,000 recipients took about 30 minutes on one
+// worker); a new job on a batch that is in fact still waiting or sending is
+// harmless, as each message is claimed by compare-and-set (queued → sending) and
+// sent once whichever job claims it, but it is work done twice. After
 // GIVE_UP_AFTER_MS the messages fail with the reason, shown in the activity
 // view: an email a day late is worse than none, and nothing waits forever.
 import type { Database } from "../../db.server";
@@ -18,18 +21,20 @@ import { logger } from "../../logger.server";
 import { DELIVERY_SEND_JOB, type SendJobPayload } from "./job-types";
 
 export const ORPHAN_AFTER_MS = 5 * 60_000;
+export const RESEND_AFTER_MS = 60 * 60_000;
 export const GIVE_UP_AFTER_MS = 24 * 3_600_000;
 /** Batches looked at per tick (the oldest first). */
 const PER_TICK = 100;
 
 /**
  * The idempotency key of the send job a batch queued `ageMs` ago should have:
- * its first job's key until 2 × ORPHAN_AFTER_MS, then one per doubling of the
- * age (tied to when it was queued, so a batch re-queued by reconcile starts over).
+ * its first job's key until RESEND_AFTER_MS, then one per doubling of the age
+ * (tied to when it was queued, so a batch re-queued by reconcile starts over).
  */
 export function strandedJobKey(batchId: string, queuedAt: Date, ageMs: number): string {
-  const generation = Math.floor(Math.log2(Math.max(1, ageMs / ORPHAN_AFTER_MS)));
-  return generation === 0 ? `send:${batchId}` : `send:${batchId}:g${generation}@${queuedAt.getTime()}`;
+  if (ageMs < RESEND_AFTER_MS) return `send:${batchId}`;
+  const generation = Math.floor(Math.log2(ageMs / RESEND_AFTER_MS)) + 1;
+  return `send:${batchId}:g${generation}@${queuedAt.getTime()}`;
 }
 
 export interface StrandedReport {

@@ -7,7 +7,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
 import { DELIVERY_SEND_JOB } from "~/core/delivery/job-types";
 import { sendJobHandler } from "~/core/delivery/send.server";
-import { GIVE_UP_AFTER_MS, ORPHAN_AFTER_MS, recoverStrandedBatches, strandedJobKey } from "~/core/delivery/stranded.server";
+import { GIVE_UP_AFTER_MS, ORPHAN_AFTER_MS, recoverStrandedBatches, RESEND_AFTER_MS, strandedJobKey } from "~/core/delivery/stranded.server";
 import { runTick } from "~/core/delivery/tick.server";
 import type { JobHandler } from "~/jobs/queue.server";
 import { startFakeSendGrid } from "../../fakes/sendgrid";
@@ -35,15 +35,18 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60
 
 describe("strandedJobKey", () => {
   const at = new Date("2026-11-28T10:00:00Z");
-  it("keeps the first job's key until twice the orphan age, then one key per doubling", () => {
+  it("keeps the first job's key for an hour, then one key per doubling of the age", () => {
     expect(strandedJobKey("b1", at, ORPHAN_AFTER_MS)).toBe("send:b1");
-    expect(strandedJobKey("b1", at, 2 * ORPHAN_AFTER_MS - 1)).toBe("send:b1");
-    const g1 = strandedJobKey("b1", at, 2 * ORPHAN_AFTER_MS);
+    expect(strandedJobKey("b1", at, RESEND_AFTER_MS - 1)).toBe("send:b1");
+    const g1 = strandedJobKey("b1", at, RESEND_AFTER_MS);
     expect(g1).not.toBe("send:b1");
-    expect(strandedJobKey("b1", at, 4 * ORPHAN_AFTER_MS - 1)).toBe(g1);
-    expect(strandedJobKey("b1", at, 4 * ORPHAN_AFTER_MS)).not.toBe(g1);
+    expect(strandedJobKey("b1", at, 2 * RESEND_AFTER_MS - 1)).toBe(g1);
+    const g2 = strandedJobKey("b1", at, 2 * RESEND_AFTER_MS);
+    expect(g2).not.toBe(g1);
+    expect(strandedJobKey("b1", at, 4 * RESEND_AFTER_MS - 1)).toBe(g2);
+    expect(strandedJobKey("b1", at, 4 * RESEND_AFTER_MS)).not.toBe(g2);
     // Tied to when the batch was queued: a batch requeued later starts over with fresh keys.
-    expect(strandedJobKey("b1", new Date(at.getTime() + 1), 2 * ORPHAN_AFTER_MS)).not.toBe(g1);
+    expect(strandedJobKey("b1", new Date(at.getTime() + 1), RESEND_AFTER_MS)).not.toBe(g1);
   });
 });
 
@@ -89,12 +92,13 @@ describe.each([
     expect(calls).toBe(5 * batches.length);
     expect(await prisma.message.count({ where: { shopId, status: "queued" } })).toBe(32);
 
-    // Not yet twice the orphan age: the first job's key, which exists (failed), so nothing new.
+    // Within the hour: the first job's key, which exists (failed), so nothing new.
     const queuedAt = Date.now();
     expect((await recoverStrandedBatches(prisma, shopId, queue, new Date(queuedAt + ORPHAN_AFTER_MS + 60_000))).requeued).toBe(0);
+    expect((await recoverStrandedBatches(prisma, shopId, queue, new Date(queuedAt + RESEND_AFTER_MS - 60_000))).requeued).toBe(0);
     // Later: a new job per batch, which (SendGrid back) sends each recipient once.
     broken = false;
-    const later = new Date(queuedAt + 2 * ORPHAN_AFTER_MS + 60_000);
+    const later = new Date(queuedAt + RESEND_AFTER_MS + 60_000);
     expect((await recoverStrandedBatches(prisma, shopId, queue, later)).requeued).toBe(batches.length);
     expect((await recoverStrandedBatches(prisma, shopId, queue, later)).requeued).toBe(0); // the same tick again: no twin
     await until("the new jobs to send", async () => (await prisma.message.count({ where: { shopId, status: { in: ["queued", "sending"] } } })) === 0);
