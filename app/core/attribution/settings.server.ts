@@ -3,12 +3,14 @@
 // rule applies to the past too: every order is attributed again and the daily
 // stats rebuilt (recreditPastOrders). From the Settings page that is a job
 // (ATTRIBUTION_RECREDIT_JOB): at a large store it reads every order and a
-// year of messages, minutes of work no request should hold; called without a
-// queue (tests, scripts) it runs before the save returns.
+// year of messages, minutes of work no request should hold. Its Job row is
+// written in the settings' own transaction (the outbox: BullMQ workers relay
+// it), so a saved rule always has its re-credit coming. Called with
+// `recredit: "now"` (tests, scripts) it runs before the save returns.
 import { z } from "zod";
 import prisma, { type Database } from "../../db.server";
 import type { Prisma } from "@prisma/client";
-import type { JobHandler, JobQueue } from "../../jobs/queue.server";
+import type { JobHandler } from "../../jobs/queue.server";
 import { rebuildStats } from "../reports/stats.server";
 import { attributionSettings, reattributeShop, type AttributionOutcome } from "./attribute.server";
 import { parseAttributionSettings, type AttributionSettings } from "./rules";
@@ -30,10 +32,8 @@ export interface SavedAttributionSettings {
   settings: AttributionSettings;
   /** Whether the stored rule changed (and the past is attributed again). */
   changed: boolean;
-  /** Outcomes of attributing every order again, when that ran before the save returned. */
+  /** Outcomes of attributing every order again when that ran before the save returned; null when not changed or queued. */
   reattributed: Record<AttributionOutcome, number> | null;
-  /** Whether the re-crediting was queued as a job instead (a save with a queue). */
-  queued: boolean;
 }
 
 const same = (a: AttributionSettings, b: AttributionSettings) => a.windowDays === b.windowDays && a.countOpens === b.countOpens && a.openWindowDays === b.openWindowDays;
@@ -42,23 +42,29 @@ const same = (a: AttributionSettings, b: AttributionSettings) => a.windowDays ==
  * Saves a merchant's edit (a partial object: fields not given keep their value).
  * Bad input throws AttributionSettingsError with one message per field and
  * stores nothing. When the rule changed, every order of the shop is attributed
- * again under it and the daily stats are rebuilt: in a queued job when a queue
- * is given, else before this returns.
+ * again under it and the daily stats are rebuilt: before this returns with
+ * `recredit: "now"` (the default), in a job written with the settings with
+ * `recredit: "queued"` (one pending job per shop: it reads the rule when it runs).
  */
-export async function saveAttributionSettings(shopId: string, input: unknown, options: { db?: Database; queue?: Pick<JobQueue, "enqueue"> | null } = {}): Promise<SavedAttributionSettings> {
+export async function saveAttributionSettings(shopId: string, input: unknown, options: { db?: Database; recredit?: "now" | "queued" } = {}): Promise<SavedAttributionSettings> {
   const db = options.db ?? prisma;
   const current = await attributionSettings(db, shopId);
   const parsed = parseAttributionSettings(input, current);
   if (!parsed.ok) throw new AttributionSettingsError(parsed.errors);
-  if (same(current, parsed.settings)) return { settings: current, changed: false, reattributed: null, queued: false };
+  if (same(current, parsed.settings)) return { settings: current, changed: false, reattributed: null };
   const attribution = parsed.settings as unknown as Prisma.InputJsonValue;
-  await db.shopSettings.upsert({ where: { shopId }, create: { shopId, attribution }, update: { attribution } });
-  if (options.queue) {
-    // One job per save: the job reads the settings when it runs, so the last save's rule wins.
-    await options.queue.enqueue(ATTRIBUTION_RECREDIT_JOB, { shopId }, { shopId, idempotencyKey: `${ATTRIBUTION_RECREDIT_JOB}:${shopId}:${Date.now()}` });
-    return { settings: parsed.settings, changed: true, reattributed: null, queued: true };
+  if (options.recredit === "queued") {
+    await db.$transaction(async (tx) => {
+      await tx.shopSettings.upsert({ where: { shopId }, create: { shopId, attribution }, update: { attribution } });
+      const pending = await tx.job.findFirst({ where: { shopId, type: ATTRIBUTION_RECREDIT_JOB, status: "queued" }, select: { id: true } });
+      if (!pending) {
+        await tx.job.create({ data: { type: ATTRIBUTION_RECREDIT_JOB, payload: { shopId }, shopId, idempotencyKey: `${ATTRIBUTION_RECREDIT_JOB}:${shopId}:${Date.now()}` } });
+      }
+    });
+    return { settings: parsed.settings, changed: true, reattributed: null };
   }
-  return { settings: parsed.settings, changed: true, reattributed: await recreditPastOrders(shopId, { db }), queued: false };
+  await db.shopSettings.upsert({ where: { shopId }, create: { shopId, attribution }, update: { attribution } });
+  return { settings: parsed.settings, changed: true, reattributed: await recreditPastOrders(shopId, { db }) };
 }
 
 /** Every order of the shop attributed again under its current rule, then its daily stats rebuilt. */

@@ -152,12 +152,15 @@ describe("attribution settings form", () => {
     expect((await loadAttributionSettingsView({ id: B.id })).fields).toEqual({ windowDays: "5", countOpens: false, openWindowDays: "1" });
     const queue = embeddedQueue(prisma);
     queue.register(ATTRIBUTION_RECREDIT_JOB, recreditJobHandler());
-    const good = await handleAttributionSettingsForm({ id: B.id }, form({ intent: "attribution", windowDays: "7", countOpens: "on", openWindowDays: "3" }), { queue });
+    const good = await handleAttributionSettingsForm({ id: B.id }, form({ intent: "attribution", windowDays: "7", countOpens: "on", openWindowDays: "3" }));
     expect(good).toMatchObject({ ok: true, changed: true, view: { fields: { windowDays: "7", countOpens: true, openWindowDays: "3" } } });
     expect(good.ok && good.view.text).toMatch(/within 7 days.*within 3 days/);
     // The re-crediting is a job (minutes at a large store), not the request's work; it runs on the worker.
     const job = await prisma.job.findFirstOrThrow({ where: { type: ATTRIBUTION_RECREDIT_JOB, shopId: B.id }, select: { status: true } });
     expect(job.status).toBe("queued");
+    // A second change before it ran: the pending job reads the newer rule when it runs, so no second job.
+    expect(await handleAttributionSettingsForm({ id: B.id }, form({ intent: "attribution", windowDays: "8", countOpens: "on", openWindowDays: "3" }))).toMatchObject({ ok: true, changed: true });
+    expect(await prisma.job.count({ where: { type: ATTRIBUTION_RECREDIT_JOB, shopId: B.id } })).toBe(1);
     await queue.drain();
     expect(await prisma.job.findFirstOrThrow({ where: { type: ATTRIBUTION_RECREDIT_JOB, shopId: B.id }, select: { status: true } })).toEqual({ status: "done" });
   });
