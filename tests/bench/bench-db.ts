@@ -7,12 +7,12 @@ import os from "node:os";
 import path from "node:path";
 
 export const postgres = process.env.BENCH_DATABASE === "postgres";
-const pgBase = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
+export const pgBase = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
 
-/** A migrated database for one run of `bench` at size `n`; drop() deletes it. */
-export async function freshDatabase(bench: string, n: number): Promise<{ url: string; drop: () => Promise<void> }> {
+/** A migrated database for one run of `bench` at size `n` (PostgreSQL when BENCH_DATABASE=postgres, or as `kind` says); drop() deletes it. */
+export async function freshDatabase(bench: string, n: number, kind: "sqlite" | "postgresql" = postgres ? "postgresql" : "sqlite"): Promise<{ url: string; drop: () => Promise<void> }> {
   const { migrateDeploy } = await import("../../bin/demo");
-  if (postgres) {
+  if (kind === "postgresql") {
     const { default: pg } = await import("pg");
     const name = `loopwise_bench_${bench}_${n}_${process.pid}`;
     const admin = new pg.Client({ connectionString: pgBase });

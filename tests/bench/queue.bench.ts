@@ -4,9 +4,9 @@
 // enqueueing at once) and the processing rate of no-op jobs with 1 and with 8
 // jobs at once. Prints a table and one JSON line.
 //   JOBS=5000 npx tsx tests/bench/queue.bench.ts
-import fs from "node:fs";
 import os from "node:os";
-import path from "node:path";
+
+import { freshDatabase, pgBase } from "./bench-db";
 
 process.env.SHOPIFY_API_KEY ??= "bench-key";
 process.env.SHOPIFY_API_SECRET ??= "bench-secret";
@@ -16,46 +16,26 @@ process.env.NODE_ENV ??= "test";
 
 const JOBS = Number(process.env.JOBS ?? 5000);
 const ENQUEUERS = 8;
-const pgBase = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
 type Store = { name: string; url?: string; drop: () => Promise<void> };
 
 async function sqliteStore(): Promise<Store> {
-  const { migrateDeploy } = await import("../../bin/demo");
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "loopwise-bench-queue-"));
-  const url = "file:" + path.join(dir, "bench.db");
-  migrateDeploy(url);
-  return { name: "embedded (SQLite)", url, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+  return { name: "embedded (SQLite)", ...(await freshDatabase("queue", JOBS, "sqlite")) };
 }
 
 async function postgresStore(): Promise<Store | null> {
   const { default: pg } = await import("pg");
-  const admin = new pg.Client({ connectionString: pgBase, connectionTimeoutMillis: 2000 });
+  const probe = new pg.Client({ connectionString: pgBase, connectionTimeoutMillis: 2000 });
   try {
-    await admin.connect();
+    await probe.connect();
   } catch {
     console.log(`(PostgreSQL skipped: nothing answered at ${pgBase})`);
     return null;
+  } finally {
+    await probe.end().catch(() => undefined);
   }
-  const name = `loopwise_bench_queue_${process.pid}`;
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(pgBase);
-  url.pathname = "/" + name;
-  const { migrateDeploy } = await import("../../bin/demo");
-  migrateDeploy(url.href);
-  return {
-    name: "embedded (PostgreSQL)",
-    url: url.href,
-    drop: async () => {
-      const a = new pg.Client({ connectionString: pgBase });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
-    },
-  };
+  return { name: "embedded (PostgreSQL)", ...(await freshDatabase("queue", JOBS, "postgresql")) };
 }
 
 async function redisStore(prefix: string): Promise<Store | null> {
