@@ -53,7 +53,7 @@ export function sqliteDateTime(d: Date): string {
 
 /** "sqlite" or "postgresql": the client's datasource provider (Prisma's generated clients carry it). */
 export function providerOf(db: Database): "sqlite" | "postgresql" {
-  return (db as unknown as { _activeProvider?: unknown })._activeProvider === "postgresql" ? "postgresql" : "sqlite";
+  return sqlDialectOf(db) ?? "sqlite";
 }
 
 /**

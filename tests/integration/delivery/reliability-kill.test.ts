@@ -101,13 +101,13 @@ describe.each([
     let last = -1;
     let lastChange = Date.now();
     const settled = async () => {
-      const now = await inFlight(shopId);
-      if (now !== last) [last, lastChange] = [now, Date.now()];
-      else if (now > 0 && Date.now() - lastChange > 15_000) {
+      const left = await inFlight(shopId);
+      if (left !== last) [last, lastChange] = [left, Date.now()];
+      else if (left > 0 && Date.now() - lastChange > 15_000) {
         await recoverStrandedBatches(prisma, shopId, queue, new Date(Date.now() + RESEND_AFTER_MS + 60_000));
         lastChange = Date.now();
       }
-      return now === 0;
+      return left === 0;
     };
     for (let round = 0; ; round++) {
       await until("the send to settle", settled, 240_000, async () => ({

@@ -349,8 +349,6 @@ async function writeRows(db: Database, shopId: string, rows: Array<{ id: string;
 /** A page of predictions is written in one transaction; on a loaded machine that can outlast Prisma's default 5 s (the recompute's pages had failed so). */
 const WRITE_TRANSACTION = { timeout: 120_000, maxWait: 60_000 } as const;
 
-
-
 /** Prediction columns to null for every profile of the shop that has any (keyset pages). */
 async function clearPredictions(db: Database, shopId: string, pageSize: number): Promise<number> {
   let cleared = 0;
