@@ -33,7 +33,12 @@ export function testQueue(backend: BackendName, prefix: string): JobWorker {
 }
 
 /** BullMQ's record of the send jobs under `prefix`: counts by state, and why failed ones failed (for a test's timeout message). */
-export async function sendJobStates(prefix: string): Promise<unknown> {
+export interface SendJobStates {
+  counts: Record<string, number>;
+  failed: Array<{ id: string | undefined; attemptsMade: number; stalledCounter: number | undefined; reason: string }>;
+}
+
+export async function sendJobStates(prefix: string): Promise<SendJobStates> {
   const queue = new Queue(DELIVERY_SEND_JOB, { connection: { url: REDIS_URL }, prefix });
   try {
     const counts = await queue.getJobCounts("waiting", "active", "delayed", "failed", "completed");

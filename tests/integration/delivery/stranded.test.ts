@@ -80,7 +80,7 @@ describe.each([
     };
     queue.register(DELIVERY_SEND_JOB, handler);
     const failedJobs = async () =>
-      backend === "embedded" ? prisma.job.count({ where: { shopId, type: DELIVERY_SEND_JOB, status: "failed" } }) : ((await sendJobStates(prefix)) as { counts: { failed: number } }).counts.failed;
+      backend === "embedded" ? prisma.job.count({ where: { shopId, type: DELIVERY_SEND_JOB, status: "failed" } }) : (await sendJobStates(prefix)).counts.failed;
 
     const tick = await runTick(shopId, { queue, now });
     const batches = (await prisma.message.groupBy({ by: ["batchId"], where: { shopId, status: "queued" } })).map((b) => b.batchId!);
